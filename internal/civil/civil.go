@@ -1,0 +1,133 @@
+// Package civil converts between calendar dates, days since the Unix epoch
+// and local wall-clock microseconds, without time zones and without
+// allocation. Business time in retail-datagen is store-local wall time.
+package civil
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a day as days since 1970-01-01.
+type Date int32
+
+// MicrosPerDay is the number of microseconds in a civil day.
+const MicrosPerDay = 86400 * 1_000_000
+
+// DaysFromCivil returns the day number of y-m-d (proleptic Gregorian).
+func DaysFromCivil(y, m, d int) Date {
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return Date(era*146097 + doe - 719468)
+}
+
+// Civil returns the year, month and day of the day number.
+func (d Date) Civil() (y, m, day int) {
+	z := int(d) + 719468
+	era := z
+	if era < 0 {
+		era -= 146096
+	}
+	era /= 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = doy - (153*mp+2)/5 + 1
+	if mp < 10 {
+		m = mp + 3
+	} else {
+		m = mp - 9
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, day
+}
+
+// Weekday returns the day of week, Sunday = 0.
+func (d Date) Weekday() time.Weekday {
+	w := (int(d) + 4) % 7 // 1970-01-01 was a Thursday
+	if w < 0 {
+		w += 7
+	}
+	return time.Weekday(w)
+}
+
+// Time returns midnight of the day in UTC.
+func (d Date) Time() time.Time {
+	y, m, day := d.Civil()
+	return time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC)
+}
+
+// FromTime returns the civil day of t's calendar date (its own location).
+func FromTime(t time.Time) Date {
+	return DaysFromCivil(t.Year(), int(t.Month()), t.Day())
+}
+
+// String formats the date as YYYY-MM-DD.
+func (d Date) String() string { return string(d.Append(nil)) }
+
+// Append appends YYYY-MM-DD.
+func (d Date) Append(b []byte) []byte {
+	y, m, day := d.Civil()
+	if y < 0 || y > 9999 {
+		return fmt.Appendf(b, "%04d-%02d-%02d", y, m, day)
+	}
+	return append(b,
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-',
+		byte('0'+day/10), byte('0'+day%10))
+}
+
+// ParseDate parses YYYY-MM-DD and rejects dates that do not exist.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	return FromTime(t), nil
+}
+
+// Micros returns the wall-clock instant at the start of the day plus the
+// given seconds, as microseconds since the epoch.
+func (d Date) Micros(secondOfDay int) int64 {
+	return int64(d)*MicrosPerDay + int64(secondOfDay)*1_000_000
+}
+
+// AppendTimestamp appends YYYY-MM-DD<sep>HH:MM:SS for micros since the
+// epoch (sub-second digits are appended only when present).
+func AppendTimestamp(b []byte, micros int64, sep byte) []byte {
+	days := micros / MicrosPerDay
+	rem := micros % MicrosPerDay
+	if rem < 0 {
+		rem += MicrosPerDay
+		days--
+	}
+	b = Date(days).Append(b)
+	sec := int(rem / 1_000_000)
+	frac := int(rem % 1_000_000)
+	h, mi, s := sec/3600, sec/60%60, sec%60
+	b = append(b, sep,
+		byte('0'+h/10), byte('0'+h%10), ':',
+		byte('0'+mi/10), byte('0'+mi%10), ':',
+		byte('0'+s/10), byte('0'+s%10))
+	if frac != 0 {
+		b = append(b, '.')
+		for div := 100000; div > 0; div /= 10 {
+			b = append(b, byte('0'+frac/div%10))
+		}
+	}
+	return b
+}

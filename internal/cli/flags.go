@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retail-datagen/retail-datagen/internal/config"
+	"github.com/retail-datagen/retail-datagen/internal/dict"
+	"github.com/retail-datagen/retail-datagen/internal/generate"
+	"github.com/retail-datagen/retail-datagen/internal/progress"
+)
+
+// runFlags are the flags shared by the generation commands.
+type runFlags struct {
+	configFile string
+	out        string
+	seed       string
+	scale      string
+	start      string
+	end        string
+	days       string
+	format     string
+	workers    string
+	tables     string
+	quiet      bool
+	json       bool
+}
+
+func (f *runFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVarP(&f.configFile, "config", "c", "", "configuration file (JSON or YAML); every key has a default")
+	fs.StringVarP(&f.out, "out", "o", "", "output folder (default \"data\"; config key output.dir)")
+	fs.StringVar(&f.seed, "seed", "", "random seed (default 42); same seed and config give identical files")
+	fs.StringVar(&f.scale, "scale", "", "volume preset: tiny, small, default or large; explicit volume keys win")
+	fs.StringVar(&f.start, "start", "", "first simulated day, YYYY-MM-DD (config historical.start_date)")
+	fs.StringVar(&f.end, "end", "", "last simulated day, YYYY-MM-DD, inclusive (config historical.end_date)")
+	fs.StringVar(&f.days, "days", "", "number of simulated days when --end is not given (config historical.days)")
+	fs.StringVar(&f.format, "format", "", "file format: parquet (default), csv or jsonl")
+	fs.StringVar(&f.workers, "workers", "", "parallel workers (default: all CPUs); output does not depend on it")
+	fs.StringVar(&f.tables, "tables", "", "comma-separated tables to write (default: all)")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
+	fs.BoolVar(&f.json, "json", false, "machine-readable progress and summary (JSON lines)")
+}
+
+// overrides maps the flags that were set to config keys.
+func (f *runFlags) overrides(cmd *cobra.Command) map[string]string {
+	m := map[string]string{}
+	set := func(flag, key, val string) {
+		if cmd.Flags().Changed(flag) {
+			m[key] = val
+		}
+	}
+	set("out", "output.dir", f.out)
+	set("seed", "seed", f.seed)
+	set("scale", "scale", f.scale)
+	set("start", "historical.start_date", f.start)
+	set("end", "historical.end_date", f.end)
+	set("days", "historical.days", f.days)
+	set("format", "output.format", f.format)
+	set("workers", "performance.max_workers", f.workers)
+	// --days without --end means "this many days": drop a configured end date.
+	if cmd.Flags().Changed("days") && !cmd.Flags().Changed("end") {
+		m["historical.end_date"] = ""
+	}
+	return m
+}
+
+func (a *app) loadConfig(cmd *cobra.Command, f *runFlags) (*config.Config, error) {
+	cfg, err := config.Load(config.LoadOptions{
+		File:      f.configFile,
+		Environ:   a.environ,
+		Overrides: f.overrides(cmd),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func (f *runFlags) tableList() []string {
+	if strings.TrimSpace(f.tables) == "" {
+		return nil
+	}
+	var out []string
+	for _, t := range strings.Split(f.tables, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func workerCount(cfg *config.Config) int {
+	if cfg.Performance.MaxWorkers > 0 {
+		return cfg.Performance.MaxWorkers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (a *app) reporter(f *runFlags) progress.Reporter {
+	switch {
+	case f.quiet:
+		return progress.Nop{}
+	case f.json:
+		return progress.NewLines(a.stderr, true, time.Second)
+	}
+	if file, ok := a.stderr.(*os.File); ok {
+		if st, err := file.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return progress.NewBars(file)
+		}
+	}
+	return progress.NewLines(a.stderr, false, 5*time.Second)
+}
+
+func (a *app) jobOptions(cfg *config.Config, f *runFlags) (generate.Options, error) {
+	tables := f.tableList()
+	if err := generate.CheckTables(tables); err != nil {
+		return generate.Options{}, err
+	}
+	d, err := dict.Load(cfg.Paths.Dictionaries)
+	if err != nil {
+		return generate.Options{}, fmt.Errorf("loading dictionaries: %w", err)
+	}
+	return generate.Options{
+		Config:  cfg,
+		Dict:    d,
+		Workers: workerCount(cfg),
+		Version: a.version,
+		Tables:  tables,
+	}, nil
+}
+
+func formatCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

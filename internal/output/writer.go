@@ -1,0 +1,306 @@
+// Package output writes tables to files: Parquet, CSV and JSON Lines behind
+// one writer type, the folder layout of SPEC §5.3, atomic file creation and
+// the manifest.
+package output
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
+	pqgzip "github.com/parquet-go/parquet-go/compress/gzip"
+	"github.com/parquet-go/parquet-go/compress/snappy"
+	"github.com/parquet-go/parquet-go/compress/uncompressed"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/retail-datagen/retail-datagen/internal/rows"
+)
+
+// Format is an output file format.
+type Format string
+
+// Supported formats.
+const (
+	Parquet Format = "parquet"
+	CSV     Format = "csv"
+	JSONL   Format = "jsonl"
+)
+
+// ParseFormat validates a format name.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case Parquet, CSV, JSONL:
+		return f, nil
+	}
+	return "", fmt.Errorf("output format %q is not supported: use parquet, csv or jsonl", s)
+}
+
+// Options select the encoding of written files.
+type Options struct {
+	Format Format
+	// Compression: for Parquet zstd (default), snappy, gzip or none; for CSV
+	// and JSONL none (default) or gzip.
+	Compression string
+	// Version is recorded as the Parquet "created by" version.
+	Version string
+}
+
+// Normalize fills defaults and validates the combination.
+func (o Options) Normalize() (Options, error) {
+	if o.Format == "" {
+		o.Format = Parquet
+	}
+	if _, err := ParseFormat(string(o.Format)); err != nil {
+		return o, err
+	}
+	switch o.Format {
+	case Parquet:
+		if o.Compression == "" {
+			o.Compression = "zstd"
+		}
+		switch o.Compression {
+		case "zstd", "snappy", "gzip", "none":
+		default:
+			return o, fmt.Errorf("compression %q is not supported for parquet: use zstd, snappy, gzip or none", o.Compression)
+		}
+	default:
+		if o.Compression == "" {
+			o.Compression = "none"
+		}
+		if o.Compression != "none" && o.Compression != "gzip" {
+			return o, fmt.Errorf("compression %q is not supported for %s: use none or gzip", o.Compression, o.Format)
+		}
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	return o, nil
+}
+
+// Ext returns the file extension, including compression for text formats.
+func (o Options) Ext() string {
+	ext := "." + string(o.Format)
+	if o.Format != Parquet && o.Compression == "gzip" {
+		ext += ".gz"
+	}
+	return ext
+}
+
+// FileInfo describes a committed file.
+type FileInfo struct {
+	Path   string `json:"path"` // as given to Create
+	Rows   int64  `json:"rows"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// Writer writes rows of one table to one file. Rows become visible only when
+// Commit renames the finished temporary file to its final name.
+type Writer[T any, PT rows.Row[T]] struct {
+	path    string
+	tmp     *os.File
+	counter *countingWriter
+	buf     *bufio.Writer
+	gz      *gzip.Writer
+	pq      *parquet.GenericWriter[T]
+	format  Format
+	line    []byte
+	rows    int64
+	done    bool
+}
+
+type countingWriter struct {
+	w io.Writer
+	h hash.Hash
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.h.Write(p[:n])
+	c.n += int64(n)
+	return n, err
+}
+
+// Create starts a file at path (its folder is created). Nothing is visible at
+// path until Commit.
+func Create[T any, PT rows.Row[T]](path string, opts Options) (*Writer[T, PT], error) {
+	opts, err := opts.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating output folder %s: %w", dir, err)
+	}
+	// A leading dot hides the temporary file from Spark, DuckDB and friends.
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("creating temporary file in %s: %w", dir, err)
+	}
+	w := &Writer[T, PT]{path: path, tmp: tmp, format: opts.Format}
+	w.counter = &countingWriter{w: tmp, h: sha256.New()}
+	w.buf = bufio.NewWriterSize(w.counter, 1<<20)
+	var sink io.Writer = w.buf
+	switch opts.Format {
+	case Parquet:
+		w.pq = parquet.NewGenericWriter[T](sink,
+			parquet.Compression(parquetCodec(opts.Compression)),
+			parquet.CreatedBy("retail-datagen", opts.Version, ""),
+			parquet.MaxRowsPerRowGroup(512*1024),
+			parquet.PageBufferSize(256*1024),
+		)
+	case CSV, JSONL:
+		if opts.Compression == "gzip" {
+			// A zero header (no name, no mtime) keeps the bytes reproducible.
+			w.gz, _ = gzip.NewWriterLevel(sink, gzip.DefaultCompression)
+			sink = w.gz
+		}
+		w.line = make([]byte, 0, 4096)
+		if opts.Format == CSV {
+			if _, err := io.WriteString(sink, PT(new(T)).CSVHeader()); err != nil {
+				w.Abort()
+				return nil, fmt.Errorf("writing %s: %w", path, err)
+			}
+		}
+	}
+	return w, nil
+}
+
+func parquetCodec(name string) compress.Codec {
+	switch name {
+	case "snappy":
+		return &snappy.Codec{}
+	case "gzip":
+		return &pqgzip.Codec{}
+	case "none":
+		return &uncompressed.Codec{}
+	}
+	return &zstd.Codec{Level: zstd.SpeedDefault}
+}
+
+// Write appends a batch of rows.
+func (w *Writer[T, PT]) Write(batch []T) error {
+	if w.done {
+		return errors.New("write after commit or abort")
+	}
+	switch w.format {
+	case Parquet:
+		if _, err := w.pq.Write(batch); err != nil {
+			return fmt.Errorf("writing %s: %w", w.path, err)
+		}
+	case CSV, JSONL:
+		var sink io.Writer = w.buf
+		if w.gz != nil {
+			sink = w.gz
+		}
+		for i := range batch {
+			if w.format == CSV {
+				w.line = PT(&batch[i]).AppendCSV(w.line[:0])
+			} else {
+				w.line = PT(&batch[i]).AppendJSON(w.line[:0])
+			}
+			if _, err := sink.Write(w.line); err != nil {
+				return fmt.Errorf("writing %s: %w", w.path, err)
+			}
+		}
+	}
+	w.rows += int64(len(batch))
+	return nil
+}
+
+// Rows reports the rows written so far.
+func (w *Writer[T, PT]) Rows() int64 { return w.rows }
+
+// Commit finishes the file, makes it durable and renames it into place.
+func (w *Writer[T, PT]) Commit() (FileInfo, error) {
+	if w.done {
+		return FileInfo{}, errors.New("commit after commit or abort")
+	}
+	fail := func(err error) (FileInfo, error) {
+		w.Abort()
+		return FileInfo{}, fmt.Errorf("finishing %s: %w", w.path, err)
+	}
+	if w.pq != nil {
+		if err := w.pq.Close(); err != nil {
+			return fail(err)
+		}
+	}
+	if w.gz != nil {
+		if err := w.gz.Close(); err != nil {
+			return fail(err)
+		}
+	}
+	if err := w.buf.Flush(); err != nil {
+		return fail(err)
+	}
+	if err := w.tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := w.tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(w.tmp.Name(), w.path); err != nil {
+		return fail(err)
+	}
+	w.done = true
+	if err := syncDir(filepath.Dir(w.path)); err != nil {
+		return FileInfo{}, err
+	}
+	return FileInfo{
+		Path:   w.path,
+		Rows:   w.rows,
+		Bytes:  w.counter.n,
+		SHA256: hex.EncodeToString(w.counter.h.Sum(nil)),
+	}, nil
+}
+
+// Abort discards the file. It is safe to call after Commit (it does nothing).
+func (w *Writer[T, PT]) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	_ = w.tmp.Close()
+	_ = os.Remove(w.tmp.Name())
+}
+
+// WriteFile writes all rows to path in one go and commits.
+func WriteFile[T any, PT rows.Row[T]](path string, opts Options, all []T) (FileInfo, error) {
+	w, err := Create[T, PT](path, opts)
+	if err != nil {
+		return FileInfo{}, err
+	}
+	const batch = 8192
+	for i := 0; i < len(all); i += batch {
+		if err := w.Write(all[i:min(i+batch, len(all))]); err != nil {
+			w.Abort()
+			return FileInfo{}, err
+		}
+	}
+	return w.Commit()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("opening folder %s to sync it: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing folder %s: %w", dir, err)
+	}
+	return nil
+}
