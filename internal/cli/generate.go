@@ -3,8 +3,8 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/spf13/cobra"

@@ -93,10 +93,10 @@ of precedence.`,
 
 func (a *app) versionCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the program version",
+		Use:     "version",
+		Short:   "Print the program version",
 		Example: `  retail-datagen version`,
-		Args:  cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintf(a.stdout, "retail-datagen %s\n", a.version)
 			return nil

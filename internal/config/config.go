@@ -132,5 +132,5 @@ type Storage struct {
 type Output struct {
 	Dir         string `koanf:"dir"`         // output root (flag --out), default "data"
 	Format      string `koanf:"format"`      // parquet | csv | jsonl
-	Compression string `koanf:"compression"` // parquet: zstd|snappy|none; csv/jsonl: none|gzip
+	Compression string `koanf:"compression"` // parquet: zstd|snappy|gzip|none; csv/jsonl: none|gzip; empty = format default
 }

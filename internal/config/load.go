@@ -92,10 +92,17 @@ type layer struct {
 	vals     map[string]any // canonical key -> typed value
 	aliasSet map[string]any // alias key -> typed value, resolved by finish
 	errs     ValidationErrors
+	rejected map[string]bool // canonical keys whose given value was refused
 }
 
 func newLayer() *layer {
-	return &layer{vals: map[string]any{}, aliasSet: map[string]any{}}
+	return &layer{vals: map[string]any{}, aliasSet: map[string]any{}, rejected: map[string]bool{}}
+}
+
+// reject records a value that cannot be converted to its key's type.
+func (l *layer) reject(f field, key, value, rule string) {
+	l.fail(key, value, rule)
+	l.rejected[f.key] = true
 }
 
 // fail records a problem.
@@ -202,14 +209,17 @@ func load(opts LoadOptions, in *fileInput) (*Config, error) {
 		base.Volume = v
 	}
 
-	k := koanf.New(".")
+	ko := koanf.New(".")
 	for _, m := range []map[string]any{flatten(base), file.vals, env.vals, over.vals, {"scale": scale}} {
-		if err := k.Load(confmap.Provider(m, "."), nil); err != nil {
+		if len(m) == 0 {
+			continue
+		}
+		if err := ko.Load(confmap.Provider(m, "."), nil); err != nil {
 			return nil, fmt.Errorf("config: merge: %w", err)
 		}
 	}
 	var cfg Config
-	err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{
+	err := ko.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{
 		Tag: "koanf",
 		DecoderConfig: &mapstructure.DecoderConfig{
 			TagName:          "koanf",
@@ -243,9 +253,9 @@ func load(opts LoadOptions, in *fileInput) (*Config, error) {
 	var problems ValidationErrors
 	bad := map[string]bool{}
 	for _, l := range []*layer{file, env, over} {
-		for _, e := range l.errs {
-			problems = append(problems, e)
-			bad[e.Key] = true
+		problems = append(problems, l.errs...)
+		for key := range l.rejected {
+			bad[key] = true
 		}
 	}
 	if err := cfg.Validate(); err != nil {
@@ -295,15 +305,20 @@ func parseFile(data []byte, format fileFormat) (map[string]any, error) {
 	if format == formatJSON {
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.UseNumber()
-		err := dec.Decode(&v)
+		var err error
+		v, err = decodeJSON(dec, "", 0)
 		if errors.Is(err, io.EOF) {
 			return map[string]any{}, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("invalid JSON: %w", err)
+			offset := dec.InputOffset()
+			if se := (*json.SyntaxError)(nil); errors.As(err, &se) {
+				offset = se.Offset
+			}
+			return nil, fmt.Errorf("invalid JSON at %s: %w", position(data, offset), err)
 		}
 		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			return nil, errors.New("invalid JSON: unexpected data after the top-level object")
+			return nil, fmt.Errorf("invalid JSON at %s: unexpected data after the top-level object", position(data, dec.InputOffset()))
 		}
 	} else {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -334,6 +349,88 @@ func parseFile(data []byte, format fileFormat) (map[string]any, error) {
 	return nil, fmt.Errorf("the top level must be an object of keys, not %s", describe(v))
 }
 
+// maxJSONDepth bounds the nesting of a JSON file (configuration needs 2).
+const maxJSONDepth = 64
+
+// decodeJSON decodes one JSON value like encoding/json does into any
+// (numbers as json.Number), but rejects a key given twice in one object:
+// encoding/json would silently keep the last, losing e.g. a whole section.
+// Comment keys (starting with "_") may repeat.
+func decodeJSON(dec *json.Decoder, path string, depth int) (any, error) {
+	if depth > maxJSONDepth {
+		return nil, fmt.Errorf("nested more than %d levels deep", maxJSONDepth)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		if depth > 0 && errors.Is(err, io.EOF) {
+			return nil, io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	delim, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil // string, json.Number, bool or nil
+	}
+	switch delim {
+	case '{':
+		m := map[string]any{}
+		for dec.More() {
+			kt, err := innerToken(dec)
+			if err != nil {
+				return nil, err
+			}
+			key, ok := kt.(string)
+			if !ok {
+				return nil, fmt.Errorf("object key %v is not a string", kt)
+			}
+			full := joinKey(path, key)
+			if _, dup := m[key]; dup && !strings.HasPrefix(key, "_") {
+				return nil, fmt.Errorf("key %s appears twice", full)
+			}
+			if m[key], err = decodeJSON(dec, full, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := innerToken(dec); err != nil { // '}'
+			return nil, err
+		}
+		return m, nil
+	case '[':
+		a := []any{}
+		for dec.More() {
+			v, err := decodeJSON(dec, path, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+		if _, err := innerToken(dec); err != nil { // ']'
+			return nil, err
+		}
+		return a, nil
+	}
+	return nil, fmt.Errorf("unexpected %v", delim)
+}
+
+// position renders a byte offset as "line L, column C" (1-based).
+func position(data []byte, offset int64) string {
+	offset = max(0, min(offset, int64(len(data))))
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := len(before) - bytes.LastIndexByte(before, '\n')
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// innerToken reads a token inside a value, where the end of input is an
+// error rather than an empty file.
+func innerToken(dec *json.Decoder) (json.Token, error) {
+	t, err := dec.Token()
+	if errors.Is(err, io.EOF) {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return t, err
+}
+
 // stringKeys converts a YAML mapping with non-string keys.
 func stringKeys(m map[any]any) (map[string]any, error) {
 	out := make(map[string]any, len(m))
@@ -347,15 +444,25 @@ func stringKeys(m map[any]any) (map[string]any, error) {
 	return out, nil
 }
 
-// joinKey appends a file key to a dotted prefix.
+// joinKey appends a file key to a dotted prefix. A name that is empty or
+// holds unusual characters is quoted, so messages stay on one line.
 func joinKey(prefix, name string) string {
-	if name == "" {
-		name = `""`
-	}
+	name = keyText(name)
 	if prefix == "" {
 		return name
 	}
 	return prefix + "." + name
+}
+
+// keyText quotes a name unless it is made of letters, digits, '_', '-' and
+// '.' only.
+func keyText(name string) string {
+	if name == "" || strings.IndexFunc(name, func(r rune) bool {
+		return !(r == '_' || r == '-' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) >= 0 {
+		return strconv.Quote(truncate(name))
+	}
+	return name
 }
 
 // walkFile checks one object of a file against the schema and records its
@@ -421,7 +528,7 @@ func hasSection(ix *keyIndex, key string) bool {
 func setDecoded(l *layer, key string, alias bool, f field, v any) {
 	tv, rule := convertDecoded(f.kind, v)
 	if rule != "" {
-		l.fail(key, display(f.key, v), rule)
+		l.reject(f, key, display(f.key, v), rule)
 		return
 	}
 	l.set(key, alias, tv)
@@ -460,13 +567,13 @@ func envLayer(ix *keyIndex, environ []string) *layer {
 			if s := suggest(name, envNames(ix)); s != "" {
 				rule += " (did you mean " + s + "?)"
 			}
-			l.fail(name, "", rule)
+			l.fail(keyText(name), "", rule)
 			continue
 		}
 		f, alias, _ := ix.lookup(keyName)
 		tv, rule := convertText(f.kind, vars[name])
 		if rule != "" {
-			l.fail(keyName, display(f.key, vars[name]), rule+" (from "+name+")")
+			l.reject(f, keyName, display(f.key, vars[name]), rule+" (from "+name+")")
 			continue
 		}
 		l.set(keyName, alias, tv)
@@ -495,12 +602,12 @@ func overrideLayer(ix *keyIndex, overrides map[string]string) *layer {
 	for _, name := range names {
 		f, alias, ok := ix.lookup(name)
 		if !ok {
-			l.fail(name, "", ix.unknownRule(name))
+			l.fail(keyText(name), "", ix.unknownRule(name))
 			continue
 		}
 		tv, rule := convertText(f.kind, overrides[name])
 		if rule != "" {
-			l.fail(name, display(f.key, overrides[name]), rule)
+			l.reject(f, name, display(f.key, overrides[name]), rule)
 			continue
 		}
 		l.set(name, alias, tv)

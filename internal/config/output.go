@@ -118,17 +118,18 @@ func (c Config) Fingerprint() string {
 	}
 	b, err := json.Marshal(m) // map keys are sorted: canonical
 	if err != nil {
-		// Every value is a string, an integer or a valid json.Number.
-		panic(fmt.Sprintf("config: fingerprint: %v", err))
+		// Unreachable: every value is a string, an integer or a valid
+		// json.Number. fmt also prints maps with sorted keys.
+		b = fmt.Appendf(nil, "%v", m)
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
-// Encode writes the configuration, redacted, as "yaml" or "json" with keys
-// in file order (what `config show` prints). It is not named WriteTo so as
-// not to clash with io.WriterTo.
-func (c Config) Encode(w io.Writer, format string) error {
+// WriteTo writes the configuration, redacted, as "yaml" or "json" with keys
+// in file order (what `config show` prints). Despite the name it is not an
+// io.WriterTo: it takes a format and returns only an error.
+func (c Config) WriteTo(w io.Writer, format string) error {
 	t := c.Redacted().tree(false)
 	switch strings.ToLower(format) {
 	case "yaml", "yml":

@@ -105,7 +105,7 @@ func (v *validator) volume(vol Volume) {
 	v.nonNegative("volume.marketing_impressions_per_day", vol.MarketingImpressionsPerDay)
 
 	for _, loc := range []struct {
-		name                       string
+		name                           string
 		initMin, initMax, rpMin, rpMax int
 	}{
 		{"dc", vol.DCInitialInventoryMin, vol.DCInitialInventoryMax, vol.DCReorderPointMin, vol.DCReorderPointMax},

@@ -171,3 +171,16 @@ func isBrandColumn(file string, col int) bool {
 	}
 	return false
 }
+
+// Blocked reports the first blocklist term found in value, using the same
+// word matching as the dictionary check. Brand-scope terms count only when
+// brandColumn is set. Generators use it to prove that synthesized names
+// (products, companies) stay clear of real brands.
+func (s *Set) Blocked(value string, brandColumn bool) (string, bool) {
+	terms := make([]blocked, 0, len(s.Blocklist))
+	for _, t := range s.Blocklist {
+		terms = append(terms, blocked{BlockTerm: t, key: termKey(t.Term)})
+	}
+	t, ok := newMatcher(terms).match(value, brandColumn)
+	return t.Term, ok
+}

@@ -132,13 +132,13 @@ type record struct {
 // col returns the name of column i as written in the spec.
 func (t *table) col(i int) string { return t.spec.columns()[i] }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+const utf8BOM = "\ufeff"
 
 // parseTable reads a CSV dictionary file. Problems are reported to l; the
 // returned table holds every record that could be read.
 func (l *loader) parseTable(file string, spec fileSpec, data []byte) *table {
 	t := &table{file: file, spec: spec}
-	data = bytes.TrimPrefix(data, utf8BOM)
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1 // checked below, after blank records are skipped
 	r.LazyQuotes = false
@@ -153,7 +153,8 @@ func (l *loader) parseTable(file string, spec fileSpec, data []byte) *table {
 		t.broken = true
 		return t
 	}
-	index, ok := l.header(t, header)
+	line, _ := r.FieldPos(0) // 1 unless blank lines come first
+	index, ok := l.header(t, line, header)
 	if !ok {
 		t.broken = true
 		return t
@@ -198,7 +199,7 @@ func (l *loader) parseTable(file string, spec fileSpec, data []byte) *table {
 
 // header maps each header position to its spec column index, reporting
 // unknown, duplicate and missing columns.
-func (l *loader) header(t *table, header []string) ([]int, bool) {
+func (l *loader) header(t *table, line int, header []string) ([]int, bool) {
 	cols := t.spec.columns()
 	t.present = make([]bool, len(cols))
 	index := make([]int, len(header))
@@ -206,24 +207,24 @@ func (l *loader) header(t *table, header []string) ([]int, bool) {
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		if rule := textProblem(h); rule != "" {
-			l.add(t.file, 1, "", h, "column name "+rule)
+			l.add(t.file, line, "", h, "column name "+rule)
 			ok = false
 			continue
 		}
 		if h == "" {
-			l.add(t.file, 1, "", "", fmt.Sprintf("column %d has an empty name", i+1))
+			l.add(t.file, line, "", "", fmt.Sprintf("column %d has an empty name", i+1))
 			ok = false
 			continue
 		}
 		c, found := canonical(cols, h)
 		if !found {
-			l.add(t.file, 1, h, "", "unknown column (expected "+strings.Join(cols, ", ")+")")
+			l.add(t.file, line, h, "", "unknown column (expected "+strings.Join(cols, ", ")+")")
 			ok = false
 			continue
 		}
 		j := indexOf(cols, c)
 		if t.present[j] {
-			l.add(t.file, 1, c, "", "column appears more than once")
+			l.add(t.file, line, c, "", "column appears more than once")
 			ok = false
 			continue
 		}
@@ -232,7 +233,7 @@ func (l *loader) header(t *table, header []string) ([]int, bool) {
 	}
 	for j, name := range t.spec.required {
 		if !t.present[j] {
-			l.add(t.file, 1, name, "", "missing required column")
+			l.add(t.file, line, name, "", "missing required column")
 			ok = false
 		}
 	}

@@ -22,7 +22,9 @@ import (
 	_ "time/tzdata" // time zone names are checked the same way on every machine
 )
 
-//go:embed data
+// embedded holds the dictionaries and their format description.
+//
+//go:embed data/*.csv data/FORMAT.md
 var embedded embed.FS
 
 // Geography is one US place.

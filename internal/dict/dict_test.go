@@ -169,6 +169,7 @@ func TestRules(t *testing.T) {
 		{"blank file", FileProducts, "\n\n", 0, "", "", "file is empty"},
 		{"missing column", FileGeographies, "City,State,Zip,District,Region,Latitude,Longitude\n", 1, "TimeZone", "", "missing required column"},
 		{"unknown column", FileBrands, "Brand,Company,Category,Country\nVoltara,Voltara Devices Inc,Electronics,US\n", 1, "Country", "", "unknown column"},
+		{"header after a blank line", FileCompanies, "\nCompany,Category,Country\n", 2, "Country", "", "unknown column"},
 		{"duplicate column", FileCompanies, "Company,Category,company\n", 1, "Company", "", "more than once"},
 		{"empty column name", FileCompanies, "Company,,Category\n", 1, "", "", "column 2 has an empty name"},
 		{"field count", FileProducts, prodHead + prodMilk + "Wireless Earbuds,59.99,Electronics,Audio,Headphones,gift,extra\n", 3, "", "", "record has 7 fields, the header has 6"},
@@ -449,5 +450,26 @@ func TestVocabularies(t *testing.T) {
 	}
 	if (Product{Department: DeptPet, Category: "Frozen"}).RequiresRefrigeration() {
 		t.Errorf("a non-grocery product requires refrigeration")
+	}
+}
+
+func TestSetBlocked(t *testing.T) {
+	s := &Set{Blocklist: []BlockTerm{{Term: "Coca-Cola", Scope: ScopeAny}, {Term: "Sharp", Scope: ScopeBrand}}}
+	cases := []struct {
+		value string
+		brand bool
+		want  string
+	}{
+		{"Coca Cola Classic", false, "Coca-Cola"},
+		{"cocacola", false, "Coca-Cola"},
+		{"Sharp Cheddar", false, ""},
+		{"Sharp", true, "Sharp"},
+		{"Sharpline Tools", true, ""},
+	}
+	for _, c := range cases {
+		got, ok := s.Blocked(c.value, c.brand)
+		if ok != (c.want != "") || got != c.want {
+			t.Errorf("Blocked(%q, %v) = %q, %v; want %q", c.value, c.brand, got, ok, c.want)
+		}
 	}
 }

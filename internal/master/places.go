@@ -55,11 +55,11 @@ func classProfiles() [5]classProfile {
 func classMix(population int64) []float64 {
 	switch {
 	case population >= urbanPopulation:
-		return []float64{0.22, 0.30, 0.26, 0.12, 0.10}
+		return []float64{0.25, 0.25, 0.20, 0.15, 0.15}
 	case population >= suburbanPopulation:
-		return []float64{0.07, 0.22, 0.41, 0.20, 0.10}
+		return []float64{0.10, 0.18, 0.32, 0.22, 0.18}
 	}
-	return []float64{0.02, 0.08, 0.45, 0.30, 0.15}
+	return []float64{0.04, 0.10, 0.36, 0.30, 0.20}
 }
 
 // distributionCenters places DCs in the most heavily weighted geographies:

@@ -49,12 +49,6 @@ func appendQuotedDate(b []byte, days int32) []byte {
 	return append(b, '"')
 }
 
-func appendQuotedTimestamp(b []byte, micros int64, sep byte) []byte {
-	b = append(b, '"')
-	b = AppendTimestamp(b, micros, sep)
-	return append(b, '"')
-}
-
 func appendFloat(b []byte, f float64) []byte {
 	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }
