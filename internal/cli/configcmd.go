@@ -22,7 +22,8 @@ file < RETAIL_* environment < flags. Keys starting with "_" are comments.
 Secrets are always shown as ***.`,
 		Example: `  retail-datagen config init > retail.yaml
   retail-datagen config show --config retail.yaml --as json
-  retail-datagen config check retail.yaml`,
+  retail-datagen config check retail.yaml
+  RETAIL_VOLUME_STORES=40 retail-datagen config check --config retail.yaml`,
 	}
 	cmd.AddCommand(a.configInitCmd(), a.configShowCmd(), a.configCheckCmd())
 	return cmd
@@ -35,7 +36,7 @@ func (a *app) configInitCmd() *cobra.Command {
 		Use:   "init",
 		Short: "Write a commented configuration with every key and its default",
 		Example: `  retail-datagen config init > retail.yaml
-  retail-datagen config init --format json --scale small --file retail.json`,
+  retail-datagen config init --format json --scale small -o retail.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "yaml" && format != "json" {
@@ -66,7 +67,7 @@ func (a *app) configInitCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "yaml", "yaml (comments with #) or json (comments in \"_comment\" keys)")
 	cmd.Flags().StringVar(&scale, "scale", "default", "preset whose volumes the file starts from: tiny, small, default, large")
-	cmd.Flags().StringVar(&file, "file", "", "write to this file instead of standard output")
+	cmd.Flags().StringVarP(&file, "out", "o", "", "write to this file instead of standard output")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing --file")
 	return cmd
 }
@@ -99,19 +100,34 @@ generate would, and prints the result. Secrets are printed as ***.`,
 }
 
 func (a *app) configCheckCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "check FILE",
+	var file string
+	cmd := &cobra.Command{
+		Use:   "check [FILE]",
 		Short: "Validate a configuration file and report every problem",
-		Long: `check loads FILE with the environment applied, validates every key and prints
-all problems at once (key, value and rule). Exit status 0 when valid, 1 otherwise.`,
-		Example: `  retail-datagen config check retail.yaml`,
-		Args:    cobra.ExactArgs(1),
+		Long: `check loads FILE (or --config, or only defaults when neither is given) with
+the RETAIL_* environment applied, validates every key and prints all problems
+at once (key, value and rule). Exit status 0 when valid, 1 otherwise.`,
+		Example: `  retail-datagen config check retail.yaml
+  RETAIL_VOLUME_STORES=40 retail-datagen config check --config retail.yaml`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := config.Load(config.LoadOptions{File: args[0], Environ: a.environ}); err != nil {
+			if len(args) == 1 {
+				if file != "" && file != args[0] {
+					return fmt.Errorf("two files given (%s and --config %s): check one at a time", args[0], file)
+				}
+				file = args[0]
+			}
+			if _, err := config.Load(config.LoadOptions{File: file, Environ: a.environ}); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "%s: valid\n", args[0])
+			name := file
+			if name == "" {
+				name = "defaults and environment"
+			}
+			fmt.Fprintf(a.stdout, "%s: valid\n", name)
 			return nil
 		},
 	}
+	cmd.Flags().StringVarP(&file, "config", "c", "", "configuration file to check (same as the FILE argument)")
+	return cmd
 }

@@ -103,8 +103,10 @@ type taskState struct {
 	finished    bool
 }
 
-// Lines prints one summary line every interval and one per finished task;
-// with JSON set each line is a JSON object.
+// Lines prints, every interval, one line per unfinished task; and one line
+// per finished task, except in plain mode for tasks that finished within
+// the first interval (a short run prints nothing but its summary). With JSON
+// set each line is a JSON object and every finished task is reported.
 type Lines struct {
 	w        io.Writer
 	json     bool
@@ -117,7 +119,7 @@ type Lines struct {
 
 // NewLines prints plain lines (or JSON lines) to w at most every interval.
 func NewLines(w io.Writer, asJSON bool, interval time.Duration) *Lines {
-	return &Lines{w: w, json: asJSON, interval: interval, now: time.Now, tasks: map[string]*taskState{}}
+	return &Lines{w: w, json: asJSON, interval: interval, now: time.Now, tasks: map[string]*taskState{}, last: time.Now()}
 }
 
 func (l *Lines) Start(task string, total int64) {
@@ -150,7 +152,10 @@ func (l *Lines) Finish(task string) {
 		return
 	}
 	t.finished = true
-	l.emit(task, t, l.now())
+	now := l.now()
+	if l.json || now.Sub(t.started) >= l.interval {
+		l.emit(task, t, now)
+	}
 }
 
 func (l *Lines) Close() {}

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// binary is the retail-datagen executable built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "retail-datagen-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "retail-datagen")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	args := []string{"build", "-o", binary}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, ".")...)
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building retail-datagen:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run executes the binary with a clean RETAIL_* environment.
+func run(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "RETAIL_") && !strings.HasPrefix(kv, "AZURE_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("running %v: %v", args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+func mustRun(t *testing.T, args ...string) result {
+	t.Helper()
+	r := run(t, nil, args...)
+	if r.code != 0 {
+		t.Fatalf("%v: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+type manifest struct {
+	Seed   uint64 `json:"seed"`
+	Format string `json:"format"`
+	Tables map[string]struct {
+		Kind  string `json:"kind"`
+		Rows  int64  `json:"rows"`
+		Files []struct {
+			Path   string `json:"path"`
+			Rows   int64  `json:"rows"`
+			Bytes  int64  `json:"bytes"`
+			SHA256 string `json:"sha256"`
+		} `json:"files"`
+	} `json:"tables"`
+}
+
+func readManifest(t *testing.T, dir string) manifest {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	return m
+}
+
+// countRows counts the data rows of a file in the given format.
+func countRows(t *testing.T, path, format string) int64 {
+	t.Helper()
+	switch format {
+	case "parquet":
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pf, err := parquet.OpenFile(f, st.Size())
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return pf.NumRows()
+	default:
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var n int64
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			n++
+		}
+		if format == "csv" {
+			n-- // header
+		}
+		return n
+	}
+}
+
+// treeHashes maps every file under dir to its sha256.
+func treeHashes(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+var masterTables = []string{
+	"geographies", "distribution_centers", "stores", "trucks", "customers", "products",
+	"campaigns", "promotions", "store_inventory_initial", "dc_inventory_initial",
+}
+
+func TestGenerateEveryFormatMatchesManifest(t *testing.T) {
+	for _, format := range []string{"parquet", "csv", "jsonl"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			r := mustRun(t, "generate", "--scale", "tiny", "--format", format, "-o", dir)
+			if !strings.Contains(r.stdout, "manifest") {
+				t.Errorf("summary does not name the manifest:\n%s", r.stdout)
+			}
+			m := readManifest(t, dir)
+			if m.Format != format || m.Seed != 42 {
+				t.Errorf("manifest format %q seed %d", m.Format, m.Seed)
+			}
+			for _, name := range masterTables {
+				e, ok := m.Tables[name]
+				if !ok {
+					t.Errorf("manifest lacks %s", name)
+					continue
+				}
+				if e.Kind != "master" || len(e.Files) != 1 || e.Rows == 0 {
+					t.Errorf("%s: kind %q, %d files, %d rows", name, e.Kind, len(e.Files), e.Rows)
+					continue
+				}
+				f := e.Files[0]
+				path := filepath.Join(dir, filepath.FromSlash(f.Path))
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+					continue
+				}
+				sum := sha256.Sum256(b)
+				if hex.EncodeToString(sum[:]) != f.SHA256 || int64(len(b)) != f.Bytes {
+					t.Errorf("%s: file does not match its manifest entry", name)
+				}
+				if n := countRows(t, path, format); n != f.Rows || n != e.Rows {
+					t.Errorf("%s: %d rows in file, manifest says %d", name, n, f.Rows)
+				}
+			}
+			// No temporary files are left behind.
+			for p := range treeHashes(t, dir) {
+				if strings.HasSuffix(p, ".tmp") {
+					t.Errorf("leftover temporary file %s", p)
+				}
+			}
+		})
+	}
+}
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	a, b, c, d := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	mustRun(t, "generate", "--scale", "tiny", "-o", a, "--workers", "1", "--quiet")
+	mustRun(t, "generate", "--scale", "tiny", "-o", b, "--workers", "4", "--quiet")
+	mustRun(t, "generate", "--scale", "tiny", "-o", c, "--workers", "4", "--quiet")
+	mustRun(t, "generate", "--scale", "tiny", "-o", d, "--workers", "4", "--seed", "43", "--quiet")
+	ha, hb, hc, hd := treeHashes(t, a), treeHashes(t, b), treeHashes(t, c), treeHashes(t, d)
+	if len(ha) < len(masterTables)+1 {
+		t.Fatalf("only %d files written", len(ha))
+	}
+	for p, h := range ha {
+		if hb[p] != h {
+			t.Errorf("%s differs between --workers 1 and 4", p)
+		}
+		if hc[p] != h {
+			t.Errorf("%s differs between two identical runs", p)
+		}
+	}
+	for _, name := range []string{"master/customers.parquet", "master/stores.parquet", "master/products.parquet"} {
+		if hd[name] == ha[name] {
+			t.Errorf("%s is the same under another seed", name)
+		}
+	}
+}
+
+func TestMasterTablesFlag(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, "master", "--scale", "tiny", "--tables", "stores,products", "--format", "csv", "-o", dir, "--quiet")
+	files := treeHashes(t, dir)
+	var names []string
+	for p := range files {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	want := []string{"manifest.json", "master/products.csv", "master/stores.csv"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("files %v, want %v", names, want)
+	}
+}
+
+func TestConfigRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.yaml")
+	mustRun(t, "config", "init", "--scale", "small", "-o", cfgPath)
+	if r := mustRun(t, "config", "check", "-c", cfgPath); !strings.Contains(strings.ToLower(r.stdout), "valid") {
+		t.Errorf("config check output: %q", r.stdout)
+	}
+	// A run from the written file equals a run from the preset.
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	mustRun(t, "master", "-c", cfgPath, "-o", a, "--quiet", "--tables", "customers")
+	mustRun(t, "master", "--scale", "small", "-o", b, "--quiet", "--tables", "customers")
+	if ha, hb := treeHashes(t, a), treeHashes(t, b); ha["master/customers.parquet"] != hb["master/customers.parquet"] {
+		t.Error("a run from `config init --scale small` differs from --scale small")
+	}
+}
+
+func TestSecretsAreRedacted(t *testing.T) {
+	secret := "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=TOPSECRETVALUE;EntityPath=e"
+	r := run(t, []string{"AZURE_EVENTHUB_CONNECTION_STRING=" + secret}, "config", "show", "--as", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "TOPSECRETVALUE") {
+		t.Errorf("secret printed by config show:\n%s", r.stdout)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Errorf("config show --as json is not JSON: %v", err)
+	}
+}
+
+func TestInvalidInputFailsClearly(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"_comment": "ok", "seed": 1, "volume": {"stores": -3, "no_such_key": 1}, "historical": {"start_date": "2024-13-01"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		env  []string
+		want []string
+	}{
+		{"unknown scale", []string{"generate", "--scale", "huge", "-o", dir}, nil, []string{"huge", "tiny"}},
+		{"bad file reports every problem", []string{"generate", "-c", bad, "-o", dir}, nil, []string{"volume.stores", "-3", "no_such_key", "historical.start_date"}},
+		{"missing file", []string{"config", "check", "-c", filepath.Join(dir, "nope.yaml")}, nil, []string{"nope.yaml"}},
+		{"bad date flag", []string{"generate", "--scale", "tiny", "--start", "yesterday", "-o", dir}, nil, []string{"yesterday"}},
+		{"bad workers", []string{"generate", "--scale", "tiny", "--workers", "-2", "-o", dir}, nil, []string{"-2"}},
+		{"bad format", []string{"generate", "--scale", "tiny", "--format", "xlsx", "-o", dir}, nil, []string{"xlsx"}},
+		{"unknown table", []string{"master", "--scale", "tiny", "--tables", "shoppers", "-o", dir}, nil, []string{"shoppers"}},
+		{"bad environment", []string{"config", "check"}, []string{"RETAIL_VOLUME_STORES=many"}, []string{"many", "RETAIL_VOLUME_STORES"}},
+		{"unknown flag", []string{"generate", "--colour"}, nil, []string{"colour"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, c.env, c.args...)
+			if r.code == 0 {
+				t.Fatalf("exit 0; stdout:\n%s", r.stdout)
+			}
+			if strings.Contains(r.stderr, "panic") || strings.Contains(r.stderr, "goroutine ") {
+				t.Fatalf("crashed:\n%s", r.stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+		})
+	}
+	// Nothing was written by the failed runs.
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
+		t.Error("a failed run wrote a manifest")
+	}
+}
+
+func TestHelpTeaches(t *testing.T) {
+	for _, cmd := range [][]string{{"--help"}, {"generate", "--help"}, {"master", "--help"}, {"config", "init", "--help"}, {"config", "show", "--help"}, {"config", "check", "--help"}} {
+		r := mustRun(t, cmd...)
+		if !strings.Contains(r.stdout, "retail-datagen") || !strings.Contains(r.stdout, "Example") {
+			t.Errorf("%v --help has no examples:\n%s", cmd, r.stdout)
+		}
+	}
+	if r := mustRun(t, "version"); !strings.Contains(r.stdout, "retail-datagen") {
+		t.Errorf("version output %q", r.stdout)
+	}
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: formatting, vet, staticcheck, and every test
+# with the race detector. Installs what it needs (a pinned staticcheck; the
+# services later test stages use). Exits non-zero when anything fails.
+#
+#   ./scripts/test.sh            # everything
+#   ./scripts/test.sh -short     # extra arguments go to `go test`
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+STATICCHECK_VERSION=v0.8.2
+GOBIN="$(go env GOPATH)/bin"
+export PATH="$GOBIN:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "go mod verify"
+go mod verify
+
+step "gofmt"
+unformatted="$(gofmt -l cmd internal)"
+if [[ -n "$unformatted" ]]; then
+	echo "files not gofmt-formatted:" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "staticcheck $STATICCHECK_VERSION"
+if ! staticcheck -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
+	go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+fi
+staticcheck ./...
+
+step "go test -race"
+go test -race -count=1 -timeout 30m "$@" ./...
+
+printf '\nall checks passed\n'
