@@ -35,14 +35,20 @@ func (e FieldError) Error() string {
 // Validate return it (possibly inside other errors: use errors.As).
 type ValidationErrors []FieldError
 
-// Error prints one line per problem.
+// Error prints a single problem on one line; several as a heading line and
+// one indented line per problem.
 func (v ValidationErrors) Error() string {
-	if len(v) == 0 {
+	switch len(v) {
+	case 0:
 		return "config: no problems"
+	case 1:
+		return v[0].Error()
 	}
-	lines := make([]string, len(v))
-	for i, e := range v {
-		lines[i] = e.Error()
+	head := fmt.Sprintf("configuration is not valid (%d problems):", len(v))
+	lines := make([]string, 0, len(v)+1)
+	lines = append(lines, head)
+	for _, e := range v {
+		lines = append(lines, "  "+e.Error())
 	}
 	return strings.Join(lines, "\n")
 }

@@ -381,8 +381,9 @@ func TestAllErrorsAtOnce(t *testing.T) {
 	for _, key := range []string{"volume.stores", "volume.storez", "volume.truck_dc_assignment_rate", "historical.start_date", "output.format"} {
 		findError(t, ve, key)
 	}
-	if got := len(strings.Split(ve.Error(), "\n")); got != 5 {
-		t.Errorf("Error() has %d lines, want 5:\n%s", got, ve.Error())
+	lines := strings.Split(ve.Error(), "\n")
+	if len(lines) != 6 || lines[0] != "configuration is not valid (5 problems):" {
+		t.Errorf("Error() has %d lines, want a heading and 5 problems:\n%s", len(lines), ve.Error())
 	}
 	if !strings.Contains(ve.Error(), "volume.stores = -3: must be a positive integer") {
 		t.Errorf("Error() = %q", ve.Error())

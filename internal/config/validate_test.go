@@ -180,8 +180,11 @@ func TestFieldErrorFormat(t *testing.T) {
 		{Key: "volume.stores", Value: "-3", Rule: "must be a positive integer"},
 		{Key: "volume.nope", Rule: "unknown key"},
 	}
-	want := "volume.stores = -3: must be a positive integer\nvolume.nope: unknown key"
+	want := "configuration is not valid (2 problems):\n  volume.stores = -3: must be a positive integer\n  volume.nope: unknown key"
 	if ve.Error() != want {
 		t.Errorf("Error() = %q, want %q", ve.Error(), want)
+	}
+	if got := ve[:1].Error(); got != "volume.stores = -3: must be a positive integer" {
+		t.Errorf("one problem: Error() = %q", got)
 	}
 }

@@ -3,6 +3,8 @@
 // their encoders (package rows), the writers, and the data dictionary.
 package schema
 
+//go:generate go run ./codegen/gendocs ../../docs
+
 // Type is a column's logical type.
 type Type int
 
