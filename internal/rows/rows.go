@@ -49,6 +49,30 @@ func appendQuotedDate(b []byte, days int32) []byte {
 	return append(b, '"')
 }
 
+func appendQuotedTimestamp(b []byte, micros int64, sep byte) []byte {
+	b = append(b, '"')
+	b = AppendTimestamp(b, micros, sep)
+	return append(b, '"')
+}
+
+// AppendUUID appends u as 8-4-4-4-12 lowercase hex.
+func AppendUUID(b []byte, u [16]byte) []byte {
+	const hex = "0123456789abcdef"
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b = append(b, '-')
+		}
+		b = append(b, hex[c>>4], hex[c&15])
+	}
+	return b
+}
+
+func appendQuotedUUID(b []byte, u [16]byte) []byte {
+	b = append(b, '"')
+	b = AppendUUID(b, u)
+	return append(b, '"')
+}
+
 func appendFloat(b []byte, f float64) []byte {
 	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }

@@ -677,3 +677,709 @@ func (r *DCInventoryInitial) AppendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, int64(r.OrderUpTo), 10)
 	return append(b, "}\n"...)
 }
+
+// Receipt is one row of table receipts. Store receipts: sales and returns. total = subtotal - discount + tax exactly; returns carry negative amounts.
+type Receipt struct {
+	TraceID           [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the sale or return); the rows of one event share it.
+	EventTS           int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	StoreID           int64    `parquet:"store_id"`                              // Store.
+	CustomerID        int64    `parquet:"customer_id,optional"`                  // Known customer; null for anonymous shoppers.
+	ReceiptID         int64    `parquet:"receipt_id"`                            // Unique receipt number: YYYYMMDD, store id (5 digits) and a sequence (6 digits).
+	ReceiptType       string   `parquet:"receipt_type,dict"`                     // SALE or RETURN.
+	OriginalReceiptID int64    `parquet:"original_receipt_id,optional"`          // For returns, the sale receipt returned.
+	Subtotal          int64    `parquet:"subtotal,decimal(2:12)"`                // Sum of the lines' ext_price, before discount.
+	Discount          int64    `parquet:"discount,decimal(2:12)"`                // Sum of the lines' discount.
+	Tax               int64    `parquet:"tax,decimal(2:12)"`                     // Sum of the lines' tax.
+	Total             int64    `parquet:"total,decimal(2:12)"`                   // subtotal - discount + tax.
+	TenderType        string   `parquet:"tender_type,dict"`                      // CREDIT_CARD, DEBIT_CARD, CASH, MOBILE_PAY or GIFT_CARD (a return refunds to the original tender).
+	ItemCount         int32    `parquet:"item_count"`                            // Total units on the receipt (negative for returns).
+	CampaignID        int64    `parquet:"campaign_id,optional"`                  // Marketing campaign the sale is attributed to.
+}
+
+// TableName returns "receipts".
+func (Receipt) TableName() string { return "receipts" }
+
+// CSVHeader returns the CSV header line of receipts.
+func (Receipt) CSVHeader() string {
+	return "trace_id,event_ts,store_id,customer_id,receipt_id,receipt_type,original_receipt_id,subtotal,discount,tax,total,tender_type,item_count,campaign_id\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *Receipt) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ',')
+	if r.CustomerID != 0 {
+		b = strconv.AppendInt(b, r.CustomerID, 10)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.ReceiptType)
+	b = append(b, ',')
+	if r.OriginalReceiptID != 0 {
+		b = strconv.AppendInt(b, r.OriginalReceiptID, 10)
+	}
+	b = append(b, ',')
+	b = AppendMoney(b, r.Subtotal)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Tax)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Total)
+	b = append(b, ',')
+	b = appendCSVString(b, r.TenderType)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.ItemCount), 10)
+	b = append(b, ',')
+	if r.CampaignID != 0 {
+		b = strconv.AppendInt(b, r.CampaignID, 10)
+	}
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *Receipt) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"store_id\":"...)
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ",\"customer_id\":"...)
+	if r.CustomerID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.CustomerID, 10)
+	}
+	b = append(b, ",\"receipt_id\":"...)
+	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = append(b, ",\"receipt_type\":"...)
+	b = appendJSONString(b, r.ReceiptType)
+	b = append(b, ",\"original_receipt_id\":"...)
+	if r.OriginalReceiptID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.OriginalReceiptID, 10)
+	}
+	b = append(b, ",\"subtotal\":"...)
+	b = AppendMoney(b, r.Subtotal)
+	b = append(b, ",\"discount\":"...)
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ",\"tax\":"...)
+	b = AppendMoney(b, r.Tax)
+	b = append(b, ",\"total\":"...)
+	b = AppendMoney(b, r.Total)
+	b = append(b, ",\"tender_type\":"...)
+	b = appendJSONString(b, r.TenderType)
+	b = append(b, ",\"item_count\":"...)
+	b = strconv.AppendInt(b, int64(r.ItemCount), 10)
+	b = append(b, ",\"campaign_id\":"...)
+	if r.CampaignID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.CampaignID, 10)
+	}
+	return append(b, "}\n"...)
+}
+
+// ReceiptLine is one row of table receipt_lines. Lines of store receipts. Their sums equal the receipt header.
+type ReceiptLine struct {
+	TraceID    [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the receipt); the rows of one event share it.
+	EventTS    int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	ReceiptID  int64    `parquet:"receipt_id"`                            // Receipt.
+	LineNumber int32    `parquet:"line_number"`                           // 1..n, contiguous.
+	ProductID  int64    `parquet:"product_id"`                            // Product.
+	Quantity   int32    `parquet:"quantity"`                              // Units (negative for returns).
+	UnitPrice  int64    `parquet:"unit_price,decimal(2:12)"`              // The product's sale_price.
+	ExtPrice   int64    `parquet:"ext_price,decimal(2:12)"`               // unit_price × quantity.
+	Discount   int64    `parquet:"discount,decimal(2:12)"`                // Promotion discount on this line.
+	Tax        int64    `parquet:"tax,decimal(2:12)"`                     // Tax on ext_price - discount at the store's rate (half for REDUCED_RATE, none for NON_TAXABLE), rounded half up.
+	PromoCode  string   `parquet:"promo_code,optional"`                   // Code that discounted this line.
+}
+
+// TableName returns "receipt_lines".
+func (ReceiptLine) TableName() string { return "receipt_lines" }
+
+// CSVHeader returns the CSV header line of receipt_lines.
+func (ReceiptLine) CSVHeader() string {
+	return "trace_id,event_ts,receipt_id,line_number,product_id,quantity,unit_price,ext_price,discount,tax,promo_code\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *ReceiptLine) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.LineNumber), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = append(b, ',')
+	b = AppendMoney(b, r.UnitPrice)
+	b = append(b, ',')
+	b = AppendMoney(b, r.ExtPrice)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Tax)
+	b = append(b, ',')
+	if r.PromoCode != "" {
+		b = appendCSVString(b, r.PromoCode)
+	}
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *ReceiptLine) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"receipt_id\":"...)
+	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = append(b, ",\"line_number\":"...)
+	b = strconv.AppendInt(b, int64(r.LineNumber), 10)
+	b = append(b, ",\"product_id\":"...)
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ",\"quantity\":"...)
+	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = append(b, ",\"unit_price\":"...)
+	b = AppendMoney(b, r.UnitPrice)
+	b = append(b, ",\"ext_price\":"...)
+	b = AppendMoney(b, r.ExtPrice)
+	b = append(b, ",\"discount\":"...)
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ",\"tax\":"...)
+	b = AppendMoney(b, r.Tax)
+	b = append(b, ",\"promo_code\":"...)
+	if r.PromoCode == "" {
+		b = append(b, "null"...)
+	} else {
+		b = appendJSONString(b, r.PromoCode)
+	}
+	return append(b, "}\n"...)
+}
+
+// Payment is one row of table payments. Payment attempts. Each sale has exactly one APPROVED payment equal to its total, preceded by any declined attempts; a return has one APPROVED refund of its (negative) total.
+type Payment struct {
+	TraceID       [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the receipt or order paid); the rows of one event share it.
+	EventTS       int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	PaymentID     int64    `parquet:"payment_id"`                            // Unique payment number: the receipt or order number's date and place, and a sequence.
+	ReceiptID     int64    `parquet:"receipt_id,optional"`                   // Receipt paid (store payments).
+	OrderID       int64    `parquet:"order_id,optional"`                     // Online order paid.
+	PaymentMethod string   `parquet:"payment_method,dict"`                   // CREDIT_CARD, DEBIT_CARD, CASH, MOBILE_PAY or GIFT_CARD.
+	Amount        int64    `parquet:"amount,decimal(2:12)"`                  // Amount; negative for refunds.
+	Status        string   `parquet:"status,dict"`                           // APPROVED or DECLINED.
+	DeclineReason string   `parquet:"decline_reason,optional"`               // INSUFFICIENT_FUNDS, CARD_EXPIRED, SUSPECTED_FRAUD, INCORRECT_PIN or ISSUER_UNAVAILABLE for declined attempts.
+	ProcessingMS  int32    `parquet:"processing_ms"`                         // Authorization time in milliseconds.
+}
+
+// TableName returns "payments".
+func (Payment) TableName() string { return "payments" }
+
+// CSVHeader returns the CSV header line of payments.
+func (Payment) CSVHeader() string {
+	return "trace_id,event_ts,payment_id,receipt_id,order_id,payment_method,amount,status,decline_reason,processing_ms\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *Payment) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.PaymentID, 10)
+	b = append(b, ',')
+	if r.ReceiptID != 0 {
+		b = strconv.AppendInt(b, r.ReceiptID, 10)
+	}
+	b = append(b, ',')
+	if r.OrderID != 0 {
+		b = strconv.AppendInt(b, r.OrderID, 10)
+	}
+	b = append(b, ',')
+	b = appendCSVString(b, r.PaymentMethod)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Amount)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Status)
+	b = append(b, ',')
+	if r.DeclineReason != "" {
+		b = appendCSVString(b, r.DeclineReason)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.ProcessingMS), 10)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *Payment) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"payment_id\":"...)
+	b = strconv.AppendInt(b, r.PaymentID, 10)
+	b = append(b, ",\"receipt_id\":"...)
+	if r.ReceiptID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.ReceiptID, 10)
+	}
+	b = append(b, ",\"order_id\":"...)
+	if r.OrderID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.OrderID, 10)
+	}
+	b = append(b, ",\"payment_method\":"...)
+	b = appendJSONString(b, r.PaymentMethod)
+	b = append(b, ",\"amount\":"...)
+	b = AppendMoney(b, r.Amount)
+	b = append(b, ",\"status\":"...)
+	b = appendJSONString(b, r.Status)
+	b = append(b, ",\"decline_reason\":"...)
+	if r.DeclineReason == "" {
+		b = append(b, "null"...)
+	} else {
+		b = appendJSONString(b, r.DeclineReason)
+	}
+	b = append(b, ",\"processing_ms\":"...)
+	b = strconv.AppendInt(b, int64(r.ProcessingMS), 10)
+	return append(b, "}\n"...)
+}
+
+// PromotionApplied is one row of table promotions_applied. One row per promotion code used on a receipt (at most one per receipt).
+type PromotionApplied struct {
+	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the receipt); the rows of one event share it.
+	EventTS      int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	ReceiptID    int64    `parquet:"receipt_id"`                            // Receipt.
+	PromoCode    string   `parquet:"promo_code,dict"`                       // Code from the promotions catalog.
+	DiscountType string   `parquet:"discount_type,dict"`                    // PERCENTAGE, BOGO or FIXED_AMOUNT.
+	Discount     int64    `parquet:"discount,decimal(2:12)"`                // Total discount the code gave on the receipt.
+	ProductCount int32    `parquet:"product_count"`                         // Units the discount applied to.
+}
+
+// TableName returns "promotions_applied".
+func (PromotionApplied) TableName() string { return "promotions_applied" }
+
+// CSVHeader returns the CSV header line of promotions_applied.
+func (PromotionApplied) CSVHeader() string {
+	return "trace_id,event_ts,receipt_id,promo_code,discount_type,discount,product_count\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *PromotionApplied) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.PromoCode)
+	b = append(b, ',')
+	b = appendCSVString(b, r.DiscountType)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.ProductCount), 10)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *PromotionApplied) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"receipt_id\":"...)
+	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = append(b, ",\"promo_code\":"...)
+	b = appendJSONString(b, r.PromoCode)
+	b = append(b, ",\"discount_type\":"...)
+	b = appendJSONString(b, r.DiscountType)
+	b = append(b, ",\"discount\":"...)
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ",\"product_count\":"...)
+	b = strconv.AppendInt(b, int64(r.ProductCount), 10)
+	return append(b, "}\n"...)
+}
+
+// StoreInventoryTxn is one row of table store_inventory_txn. Every stock movement at a store. balance_after chains exactly per store and product from store_inventory_initial and is never negative.
+type StoreInventoryTxn struct {
+	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the receipt, shipment, order or count that moved the stock); the rows of one event share it.
+	EventTS      int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	StoreID      int64    `parquet:"store_id"`                              // Store.
+	ProductID    int64    `parquet:"product_id"`                            // Product.
+	QtyDelta     int32    `parquet:"qty_delta"`                             // Units added (positive) or removed (negative).
+	BalanceAfter int32    `parquet:"balance_after"`                         // On-hand units after the movement.
+	Reason       string   `parquet:"reason,dict"`                           // SALE, RETURN, INBOUND_SHIPMENT, ONLINE_PICK, ADJUSTMENT, DAMAGED or RETURN_TO_VENDOR.
+	SourceType   string   `parquet:"source_type,dict"`                      // What caused it: RECEIPT, SHIPMENT, ORDER or CYCLE_COUNT.
+	SourceID     int64    `parquet:"source_id,optional"`                    // receipt_id, shipment_id or order_id of the cause; null for cycle counts.
+}
+
+// TableName returns "store_inventory_txn".
+func (StoreInventoryTxn) TableName() string { return "store_inventory_txn" }
+
+// CSVHeader returns the CSV header line of store_inventory_txn.
+func (StoreInventoryTxn) CSVHeader() string {
+	return "trace_id,event_ts,store_id,product_id,qty_delta,balance_after,reason,source_type,source_id\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *StoreInventoryTxn) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.QtyDelta), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.BalanceAfter), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Reason)
+	b = append(b, ',')
+	b = appendCSVString(b, r.SourceType)
+	b = append(b, ',')
+	if r.SourceID != 0 {
+		b = strconv.AppendInt(b, r.SourceID, 10)
+	}
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *StoreInventoryTxn) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"store_id\":"...)
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ",\"product_id\":"...)
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ",\"qty_delta\":"...)
+	b = strconv.AppendInt(b, int64(r.QtyDelta), 10)
+	b = append(b, ",\"balance_after\":"...)
+	b = strconv.AppendInt(b, int64(r.BalanceAfter), 10)
+	b = append(b, ",\"reason\":"...)
+	b = appendJSONString(b, r.Reason)
+	b = append(b, ",\"source_type\":"...)
+	b = appendJSONString(b, r.SourceType)
+	b = append(b, ",\"source_id\":"...)
+	if r.SourceID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.SourceID, 10)
+	}
+	return append(b, "}\n"...)
+}
+
+// Stockout is one row of table stockouts. Out-of-stock episodes: demand that found no stock. An episode is reported per business day: it starts with the first lost sale of the day and ends when stock arrives (restocked_ts) or stays open at close (null).
+type Stockout struct {
+	TraceID     [16]byte `parquet:"trace_id,uuid"`                                      // Unique per business event (the episode); the rows of one event share it.
+	EventTS     int64    `parquet:"event_ts,timestamp(microsecond:local)"`              // When it happened, in the store's (or DC's) local business time, to the second.
+	StoreID     int64    `parquet:"store_id,optional"`                                  // Store out of stock (null for DC episodes).
+	DCID        int64    `parquet:"dc_id,optional"`                                     // DC out of stock (null for store episodes).
+	ProductID   int64    `parquet:"product_id"`                                         // Product.
+	LostUnits   int32    `parquet:"lost_units"`                                         // Units asked for and not sold during the episode.
+	RestockedTS int64    `parquet:"restocked_ts,timestamp(microsecond:local),optional"` // When stock arrived and ended the episode; null when it was still out at close.
+}
+
+// TableName returns "stockouts".
+func (Stockout) TableName() string { return "stockouts" }
+
+// CSVHeader returns the CSV header line of stockouts.
+func (Stockout) CSVHeader() string {
+	return "trace_id,event_ts,store_id,dc_id,product_id,lost_units,restocked_ts\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *Stockout) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	if r.StoreID != 0 {
+		b = strconv.AppendInt(b, r.StoreID, 10)
+	}
+	b = append(b, ',')
+	if r.DCID != 0 {
+		b = strconv.AppendInt(b, r.DCID, 10)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.LostUnits), 10)
+	b = append(b, ',')
+	if r.RestockedTS != 0 {
+		b = AppendTimestamp(b, r.RestockedTS, ' ')
+	}
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *Stockout) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"store_id\":"...)
+	if r.StoreID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.StoreID, 10)
+	}
+	b = append(b, ",\"dc_id\":"...)
+	if r.DCID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.DCID, 10)
+	}
+	b = append(b, ",\"product_id\":"...)
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ",\"lost_units\":"...)
+	b = strconv.AppendInt(b, int64(r.LostUnits), 10)
+	b = append(b, ",\"restocked_ts\":"...)
+	if r.RestockedTS == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = appendQuotedTimestamp(b, r.RestockedTS, 'T')
+	}
+	return append(b, "}\n"...)
+}
+
+// FootTraffic is one row of table foot_traffic. Sensor counts per store, open hour and zone. The ENTRANCE row of a store-hour counts that hour's visitors.
+type FootTraffic struct {
+	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the store-hour count of one sensor); the rows of one event share it.
+	EventTS      int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	StoreID      int64    `parquet:"store_id"`                              // Store.
+	SensorID     string   `parquet:"sensor_id"`                             // Sensor: store number and zone, e.g. S000012-ENTRANCE.
+	Zone         string   `parquet:"zone,dict"`                             // ENTRANCE, CHECKOUT or a department zone (GROCERY, ELECTRONICS, ...).
+	Count        int32    `parquet:"count"`                                 // Visitors counted in the zone during the hour.
+	DwellSeconds int32    `parquet:"dwell_seconds"`                         // Mean time the counted visitors spent in the zone, in seconds.
+}
+
+// TableName returns "foot_traffic".
+func (FootTraffic) TableName() string { return "foot_traffic" }
+
+// CSVHeader returns the CSV header line of foot_traffic.
+func (FootTraffic) CSVHeader() string {
+	return "trace_id,event_ts,store_id,sensor_id,zone,count,dwell_seconds\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *FootTraffic) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.SensorID)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Zone)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Count), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.DwellSeconds), 10)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *FootTraffic) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"store_id\":"...)
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ",\"sensor_id\":"...)
+	b = appendJSONString(b, r.SensorID)
+	b = append(b, ",\"zone\":"...)
+	b = appendJSONString(b, r.Zone)
+	b = append(b, ",\"count\":"...)
+	b = strconv.AppendInt(b, int64(r.Count), 10)
+	b = append(b, ",\"dwell_seconds\":"...)
+	b = strconv.AppendInt(b, int64(r.DwellSeconds), 10)
+	return append(b, "}\n"...)
+}
+
+// BLEPing is one row of table ble_pings. Bluetooth beacon detections of visitors' devices. About 30 % of devices belong to known customers.
+type BLEPing struct {
+	TraceID    [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the visit of one device); the rows of one event share it.
+	EventTS    int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	StoreID    int64    `parquet:"store_id"`                              // Store.
+	BeaconID   string   `parquet:"beacon_id"`                             // Beacon: store number and zone, e.g. S000012-B-GROCERY.
+	DeviceID   string   `parquet:"device_id"`                             // Device: the customer's ble_id for known customers, else an anonymous device address.
+	CustomerID int64    `parquet:"customer_id,optional"`                  // Known customer owning the device.
+	RSSI       int32    `parquet:"rssi"`                                  // Signal strength, -95..-30 dBm.
+	Zone       string   `parquet:"zone,dict"`                             // Zone of the beacon.
+}
+
+// TableName returns "ble_pings".
+func (BLEPing) TableName() string { return "ble_pings" }
+
+// CSVHeader returns the CSV header line of ble_pings.
+func (BLEPing) CSVHeader() string {
+	return "trace_id,event_ts,store_id,beacon_id,device_id,customer_id,rssi,zone\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *BLEPing) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.BeaconID)
+	b = append(b, ',')
+	b = appendCSVString(b, r.DeviceID)
+	b = append(b, ',')
+	if r.CustomerID != 0 {
+		b = strconv.AppendInt(b, r.CustomerID, 10)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.RSSI), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Zone)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *BLEPing) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"store_id\":"...)
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ",\"beacon_id\":"...)
+	b = appendJSONString(b, r.BeaconID)
+	b = append(b, ",\"device_id\":"...)
+	b = appendJSONString(b, r.DeviceID)
+	b = append(b, ",\"customer_id\":"...)
+	if r.CustomerID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.CustomerID, 10)
+	}
+	b = append(b, ",\"rssi\":"...)
+	b = strconv.AppendInt(b, int64(r.RSSI), 10)
+	b = append(b, ",\"zone\":"...)
+	b = appendJSONString(b, r.Zone)
+	return append(b, "}\n"...)
+}
+
+// CustomerZoneChange is one row of table customer_zone_changes. Moves of a device between zones, derived from its consecutive pings.
+type CustomerZoneChange struct {
+	TraceID    [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the visit of one device); the rows of one event share it.
+	EventTS    int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	StoreID    int64    `parquet:"store_id"`                              // Store.
+	DeviceID   string   `parquet:"device_id"`                             // Device.
+	CustomerID int64    `parquet:"customer_id,optional"`                  // Known customer owning the device.
+	FromZone   string   `parquet:"from_zone,dict"`                        // Zone of the previous ping.
+	ToZone     string   `parquet:"to_zone,dict"`                          // Zone of this ping.
+}
+
+// TableName returns "customer_zone_changes".
+func (CustomerZoneChange) TableName() string { return "customer_zone_changes" }
+
+// CSVHeader returns the CSV header line of customer_zone_changes.
+func (CustomerZoneChange) CSVHeader() string {
+	return "trace_id,event_ts,store_id,device_id,customer_id,from_zone,to_zone\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *CustomerZoneChange) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.DeviceID)
+	b = append(b, ',')
+	if r.CustomerID != 0 {
+		b = strconv.AppendInt(b, r.CustomerID, 10)
+	}
+	b = append(b, ',')
+	b = appendCSVString(b, r.FromZone)
+	b = append(b, ',')
+	b = appendCSVString(b, r.ToZone)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *CustomerZoneChange) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"store_id\":"...)
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ",\"device_id\":"...)
+	b = appendJSONString(b, r.DeviceID)
+	b = append(b, ",\"customer_id\":"...)
+	if r.CustomerID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.CustomerID, 10)
+	}
+	b = append(b, ",\"from_zone\":"...)
+	b = appendJSONString(b, r.FromZone)
+	b = append(b, ",\"to_zone\":"...)
+	b = appendJSONString(b, r.ToZone)
+	return append(b, "}\n"...)
+}
+
+// StoreOp is one row of table store_ops. Store opening and closing: one OPENED and one CLOSED row per store and open day; none on closure days (Christmas Day).
+type StoreOp struct {
+	TraceID   [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the opening or closing); the rows of one event share it.
+	EventTS   int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	StoreID   int64    `parquet:"store_id"`                              // Store.
+	Operation string   `parquet:"operation,dict"`                        // OPENED or CLOSED.
+}
+
+// TableName returns "store_ops".
+func (StoreOp) TableName() string { return "store_ops" }
+
+// CSVHeader returns the CSV header line of store_ops.
+func (StoreOp) CSVHeader() string { return "trace_id,event_ts,store_id,operation\n" }
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *StoreOp) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Operation)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *StoreOp) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"store_id\":"...)
+	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = append(b, ",\"operation\":"...)
+	b = appendJSONString(b, r.Operation)
+	return append(b, "}\n"...)
+}

@@ -20,6 +20,9 @@ const (
 	Money
 	Date
 	Timestamp
+	// UUID is a 128-bit identifier: FIXED_LEN_BYTE_ARRAY(16) with the UUID
+	// logical type in Parquet, 8-4-4-4-12 lowercase hex in text.
+	UUID
 )
 
 // GoType is the Go field type used for the column in generated rows.
@@ -35,6 +38,8 @@ func (t Type) GoType() string {
 		return "string"
 	case Bool:
 		return "bool"
+	case UUID:
+		return "[16]byte"
 	}
 	return "invalid"
 }
@@ -58,6 +63,8 @@ func (t Type) SQL() string {
 		return "DATE"
 	case Timestamp:
 		return "TIMESTAMP"
+	case UUID:
+		return "UUID"
 	}
 	return "INVALID"
 }
@@ -284,4 +291,4 @@ func masterTables() []Table {
 }
 
 // factTables lists the fact tables. They are filled by the simulation engine.
-func factTables() []Table { return nil }
+

@@ -95,6 +95,8 @@ func zero(t schema.Type) string {
 		return `""`
 	case schema.Bool:
 		return "false"
+	case schema.UUID:
+		return "[16]byte{}"
 	}
 	return "0"
 }
@@ -124,6 +126,11 @@ func appendText(t schema.Type, field, flavor string) string {
 			return fmt.Sprintf("appendQuotedTimestamp(b, %s, 'T')", field)
 		}
 		return fmt.Sprintf("AppendTimestamp(b, %s, ' ')", field)
+	case schema.UUID:
+		if flavor == "JSON" {
+			return fmt.Sprintf("appendQuotedUUID(b, %s)", field)
+		}
+		return fmt.Sprintf("AppendUUID(b, %s)", field)
 	}
 	return "b"
 }
@@ -137,6 +144,8 @@ func parquetTag(c schema.Column) string {
 		opts = append(opts, "date")
 	case schema.Timestamp:
 		opts = append(opts, "timestamp(microsecond:local)")
+	case schema.UUID:
+		opts = append(opts, "uuid")
 	}
 	if c.Nullable {
 		opts = append(opts, "optional")
