@@ -291,4 +291,3 @@ func masterTables() []Table {
 }
 
 // factTables lists the fact tables. They are filled by the simulation engine.
-
