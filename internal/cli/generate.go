@@ -3,13 +3,13 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/retail-datagen/retail-datagen/internal/generate"
+	"github.com/retail-datagen/retail-datagen/internal/master"
 	"github.com/retail-datagen/retail-datagen/internal/output"
 	"github.com/retail-datagen/retail-datagen/internal/schema"
 )
@@ -21,8 +21,7 @@ func (a *app) generateCmd() *cobra.Command {
 		Short: "Generate master data, then facts, for a date range (the main job)",
 		Long: `generate writes the dimension tables (master data) under <out>/master and the
 fact tables for the simulated date range under <out>/facts/<table>/dt=YYYY-MM-DD,
-plus <out>/manifest.json listing every file with its row count. (This version
-writes the master data; the fact simulation is being built.)
+plus <out>/manifest.json listing every file with its row count.
 
 The date range is historical.start_date plus historical.days (or up to
 historical.end_date); --start, --end and --days override it. Files appear
@@ -37,7 +36,29 @@ atomically: a file is complete or absent.`,
   retail-datagen generate --config retail.yaml --seed 7`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runMaster(cmd, f)
+			return a.runJob(cmd, f, true, true)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func (a *app) factsCmd() *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "facts",
+		Short: "Generate the fact tables for a date range",
+		Long: `facts simulates the date range and writes the fact tables under
+<out>/facts/<table>/dt=YYYY-MM-DD/part-<dc>-0.<ext>, one file per table, day and
+DC network. The master data is rebuilt in memory from the same configuration
+(it is deterministic); it must have been written to <out> by generate or master
+with that configuration.`,
+		Example: `  retail-datagen master --scale small --out ./retail
+  retail-datagen facts --scale small --out ./retail --start 2025-11-01 --end 2025-12-31
+  retail-datagen facts --tables receipts,receipt_lines,payments --days 7`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runJob(cmd, f, false, true)
 		},
 	}
 	f.register(cmd)
@@ -56,7 +77,7 @@ under <out>/master and records them in <out>/manifest.json.`,
   retail-datagen master --tables stores,products --format jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runMaster(cmd, f)
+			return a.runJob(cmd, f, true, false)
 		},
 	}
 	f.register(cmd)
@@ -70,7 +91,7 @@ type summary struct {
 	Tables  map[string]int64 `json:"tables"`
 }
 
-func (a *app) runMaster(cmd *cobra.Command, f *runFlags) error {
+func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool) error {
 	cfg, err := a.loadConfig(cmd, f)
 	if err != nil {
 		return err
@@ -82,17 +103,44 @@ func (a *app) runMaster(cmd *cobra.Command, f *runFlags) error {
 	rep := a.reporter(f)
 	opts.Progress = rep
 	began := time.Now()
-	res, err := generate.Master(cmd.Context(), opts)
-	rep.Close()
-	if err != nil {
-		return err
+	sum := summary{Out: cfg.Output.Dir, Tables: map[string]int64{}}
+	var data *master.Data
+	if withMaster {
+		res, err := generate.Master(cmd.Context(), opts)
+		if err != nil {
+			rep.Close()
+			return err
+		}
+		for name, fi := range res.Files {
+			sum.Tables[name] = fi.Rows
+		}
+		data = res.Data
+	} else {
+		if err := generate.CheckMaster(opts); err != nil {
+			rep.Close()
+			return err
+		}
+		if data, err = master.Generate(cmd.Context(), cfg, opts.Dict, opts.Workers); err != nil {
+			rep.Close()
+			return fmt.Errorf("rebuilding master data: %w", err)
+		}
 	}
+	if withFacts {
+		res, err := generate.Facts(cmd.Context(), opts, data)
+		if err != nil {
+			rep.Close()
+			return err
+		}
+		for name, n := range res.Rows {
+			sum.Tables[name] = n
+		}
+	}
+	rep.Close()
 	elapsed := time.Since(began)
-	sum := summary{Out: cfg.Output.Dir, Seconds: elapsed.Seconds(), Tables: map[string]int64{}}
+	sum.Seconds = elapsed.Seconds()
 	var total int64
-	for name, fi := range res.Files {
-		sum.Tables[name] = fi.Rows
-		total += fi.Rows
+	for _, n := range sum.Tables {
+		total += n
 	}
 	switch {
 	case f.json:
@@ -108,12 +156,23 @@ func (a *app) runMaster(cmd *cobra.Command, f *runFlags) error {
 			order[t.Name] = i
 		}
 		sort.Slice(names, func(i, j int) bool { return order[names[i]] < order[names[j]] })
-		fmt.Fprintf(a.stdout, "Master data written to %s (%s):\n", filepath.Join(cfg.Output.Dir, "master"), opts.Layout().Opts.Format)
-		for _, n := range names {
-			fmt.Fprintf(a.stdout, "  %-26s %12s rows\n", n, formatCount(sum.Tables[n]))
+		what := "Master data"
+		switch {
+		case withMaster && withFacts:
+			what = "Master data and facts"
+		case withFacts:
+			what = "Facts"
 		}
-		fmt.Fprintf(a.stdout, "%s rows in %.1fs; manifest: %s\n", formatCount(total), elapsed.Seconds(),
-			cfg.Output.Dir+"/"+output.ManifestName)
+		fmt.Fprintf(a.stdout, "%s written to %s (%s):\n", what, cfg.Output.Dir, opts.Layout().Opts.Format)
+		for _, n := range names {
+			fmt.Fprintf(a.stdout, "  %-26s %14s rows\n", n, formatCount(sum.Tables[n]))
+		}
+		if withFacts {
+			start, end := cfg.DateRange()
+			fmt.Fprintf(a.stdout, "simulated %s to %s\n", start.Format("2006-01-02"), end.Format("2006-01-02"))
+		}
+		fmt.Fprintf(a.stdout, "%s rows in %.1fs (%s rows/s); manifest: %s\n", formatCount(total), elapsed.Seconds(),
+			formatCount(int64(float64(total)/max(elapsed.Seconds(), 1e-9))), cfg.Output.Dir+"/"+output.ManifestName)
 	}
 	return nil
 }

@@ -50,6 +50,12 @@ func (k Key) PCG() rand.PCG {
 	return *rand.NewPCG(k.h, mix(k.h^0xbb67ae8584caa73b))
 }
 
+// Reseed points an existing generator at the stream, so that a hot loop can
+// switch streams without allocating: keep one rand.Rand over p and reseed p.
+func (k Key) Reseed(p *rand.PCG) {
+	p.Seed(k.h, mix(k.h^0xbb67ae8584caa73b))
+}
+
 // Rand returns a *rand.Rand reading the stream.
 func (k Key) Rand() *rand.Rand {
 	return rand.New(rand.NewPCG(k.h, mix(k.h^0xbb67ae8584caa73b)))

@@ -2,6 +2,7 @@ package rng
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -89,5 +90,18 @@ func TestIntBetween(t *testing.T) {
 	}
 	if IntBetween(r, 4, 4) != 4 {
 		t.Error("degenerate range")
+	}
+}
+
+func TestReseedMatchesRand(t *testing.T) {
+	k := New(9).Key("visit").With(3)
+	var p rand.PCG
+	r := rand.New(&p)
+	k.Reseed(&p)
+	want := k.Rand()
+	for range 10 {
+		if a, b := r.Uint64(), want.Uint64(); a != b {
+			t.Fatalf("reseeded stream %x, fresh stream %x", a, b)
+		}
 	}
 }
