@@ -75,6 +75,46 @@ func (r *Geography) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Geography) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "geographies", fields: fields}
+	if !d.count(10) {
+		return d.err
+	}
+	r.GeographyID = d.int64(0, "geography_id", false)
+	r.City = d.text(1, "city", false)
+	r.State = d.text(2, "state", false)
+	r.ZipCode = d.text(3, "zip_code", false)
+	r.District = d.text(4, "district", false)
+	r.Region = d.text(5, "region", false)
+	r.Latitude = d.float(6, "latitude", false)
+	r.Longitude = d.float(7, "longitude", false)
+	r.TimeZone = d.text(8, "time_zone", false)
+	r.Population = d.int64(9, "population", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Geography) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "geographies"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.GeographyID = d.int64("geography_id", false)
+	r.City = d.text("city", false)
+	r.State = d.text("state", false)
+	r.ZipCode = d.text("zip_code", false)
+	r.District = d.text("district", false)
+	r.Region = d.text("region", false)
+	r.Latitude = d.float("latitude", false)
+	r.Longitude = d.float("longitude", false)
+	r.TimeZone = d.text("time_zone", false)
+	r.Population = d.int64("population", false)
+	return d.done(10)
+}
+
 // DistributionCenter is one row of table distribution_centers. Distribution centers; each supplies the stores of its network.
 type DistributionCenter struct {
 	DCID        int64   `parquet:"dc_id"`        // Surrogate key, dense from 1.
@@ -129,6 +169,40 @@ func (r *DistributionCenter) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"longitude\":"...)
 	b = appendFloat(b, r.Longitude)
 	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *DistributionCenter) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "distribution_centers", fields: fields}
+	if !d.count(7) {
+		return d.err
+	}
+	r.DCID = d.int64(0, "dc_id", false)
+	r.DCNumber = d.text(1, "dc_number", false)
+	r.Name = d.text(2, "name", false)
+	r.Address = d.text(3, "address", false)
+	r.GeographyID = d.int64(4, "geography_id", false)
+	r.Latitude = d.float(5, "latitude", false)
+	r.Longitude = d.float(6, "longitude", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *DistributionCenter) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "distribution_centers"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.DCID = d.int64("dc_id", false)
+	r.DCNumber = d.text("dc_number", false)
+	r.Name = d.text("name", false)
+	r.Address = d.text("address", false)
+	r.GeographyID = d.int64("geography_id", false)
+	r.Latitude = d.float("latitude", false)
+	r.Longitude = d.float("longitude", false)
+	return d.done(7)
 }
 
 // Store is one row of table stores. Stores; only in states that have a DC.
@@ -232,6 +306,58 @@ func (r *Store) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Store) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "stores", fields: fields}
+	if !d.count(16) {
+		return d.err
+	}
+	r.StoreID = d.int64(0, "store_id", false)
+	r.StoreNumber = d.text(1, "store_number", false)
+	r.Name = d.text(2, "name", false)
+	r.Address = d.text(3, "address", false)
+	r.GeographyID = d.int64(4, "geography_id", false)
+	r.DCID = d.int64(5, "dc_id", false)
+	r.Latitude = d.float(6, "latitude", false)
+	r.Longitude = d.float(7, "longitude", false)
+	r.TaxRate = d.float(8, "tax_rate", false)
+	r.VolumeClass = d.text(9, "volume_class", false)
+	r.StoreFormat = d.text(10, "store_format", false)
+	r.Open24h = d.boolean(11, "open_24h", false)
+	r.OpenTime = d.text(12, "open_time", false)
+	r.CloseTime = d.text(13, "close_time", false)
+	r.DailyTrafficMultiplier = d.float(14, "daily_traffic_multiplier", false)
+	r.OpenedDate = d.date(15, "opened_date", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Store) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "stores"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.StoreID = d.int64("store_id", false)
+	r.StoreNumber = d.text("store_number", false)
+	r.Name = d.text("name", false)
+	r.Address = d.text("address", false)
+	r.GeographyID = d.int64("geography_id", false)
+	r.DCID = d.int64("dc_id", false)
+	r.Latitude = d.float("latitude", false)
+	r.Longitude = d.float("longitude", false)
+	r.TaxRate = d.float("tax_rate", false)
+	r.VolumeClass = d.text("volume_class", false)
+	r.StoreFormat = d.text("store_format", false)
+	r.Open24h = d.boolean("open_24h", false)
+	r.OpenTime = d.text("open_time", false)
+	r.CloseTime = d.text("close_time", false)
+	r.DailyTrafficMultiplier = d.float("daily_traffic_multiplier", false)
+	r.OpenedDate = d.date("opened_date", false)
+	return d.done(16)
+}
+
 // Truck is one row of table trucks. Truck fleet of the DCs and of the suppliers.
 type Truck struct {
 	TruckID       int64  `parquet:"truck_id"`       // Surrogate key, dense from 1.
@@ -280,6 +406,36 @@ func (r *Truck) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"capacity_units\":"...)
 	b = strconv.AppendInt(b, int64(r.CapacityUnits), 10)
 	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Truck) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "trucks", fields: fields}
+	if !d.count(5) {
+		return d.err
+	}
+	r.TruckID = d.int64(0, "truck_id", false)
+	r.LicensePlate = d.text(1, "license_plate", false)
+	r.Refrigerated = d.boolean(2, "refrigerated", false)
+	r.DCID = d.int64(3, "dc_id", true)
+	r.CapacityUnits = d.int32(4, "capacity_units", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Truck) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "trucks"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TruckID = d.int64("truck_id", false)
+	r.LicensePlate = d.text("license_plate", false)
+	r.Refrigerated = d.boolean("refrigerated", false)
+	r.DCID = d.int64("dc_id", true)
+	r.CapacityUnits = d.int32("capacity_units", false)
+	return d.done(5)
 }
 
 // Customer is one row of table customers. Known (loyalty) customers.
@@ -383,6 +539,58 @@ func (r *Customer) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Customer) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "customers", fields: fields}
+	if !d.count(16) {
+		return d.err
+	}
+	r.CustomerID = d.int64(0, "customer_id", false)
+	r.FirstName = d.text(1, "first_name", false)
+	r.LastName = d.text(2, "last_name", false)
+	r.Address = d.text(3, "address", false)
+	r.GeographyID = d.int64(4, "geography_id", false)
+	r.Latitude = d.float(5, "latitude", false)
+	r.Longitude = d.float(6, "longitude", false)
+	r.Phone = d.text(7, "phone", false)
+	r.Email = d.text(8, "email", false)
+	r.LoyaltyCard = d.text(9, "loyalty_card", false)
+	r.BLEID = d.text(10, "ble_id", false)
+	r.AdID = d.text(11, "ad_id", false)
+	r.Segment = d.text(12, "segment", false)
+	r.SignupDate = d.date(13, "signup_date", false)
+	r.HomeStoreID = d.int64(14, "home_store_id", false)
+	r.PreferredStoreIDs = d.text(15, "preferred_store_ids", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Customer) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "customers"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.CustomerID = d.int64("customer_id", false)
+	r.FirstName = d.text("first_name", false)
+	r.LastName = d.text("last_name", false)
+	r.Address = d.text("address", false)
+	r.GeographyID = d.int64("geography_id", false)
+	r.Latitude = d.float("latitude", false)
+	r.Longitude = d.float("longitude", false)
+	r.Phone = d.text("phone", false)
+	r.Email = d.text("email", false)
+	r.LoyaltyCard = d.text("loyalty_card", false)
+	r.BLEID = d.text("ble_id", false)
+	r.AdID = d.text("ad_id", false)
+	r.Segment = d.text("segment", false)
+	r.SignupDate = d.date("signup_date", false)
+	r.HomeStoreID = d.int64("home_store_id", false)
+	r.PreferredStoreIDs = d.text("preferred_store_ids", false)
+	return d.done(16)
+}
+
 // Product is one row of table products. Sellable products with their pricing chain.
 type Product struct {
 	ProductID             int64  `parquet:"product_id"`               // Surrogate key, dense from 1.
@@ -479,6 +687,56 @@ func (r *Product) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Product) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "products", fields: fields}
+	if !d.count(15) {
+		return d.err
+	}
+	r.ProductID = d.int64(0, "product_id", false)
+	r.SKU = d.text(1, "sku", false)
+	r.ProductName = d.text(2, "product_name", false)
+	r.Brand = d.text(3, "brand", false)
+	r.Company = d.text(4, "company", false)
+	r.Department = d.text(5, "department", false)
+	r.Category = d.text(6, "category", false)
+	r.Subcategory = d.text(7, "subcategory", false)
+	r.Tags = d.text(8, "tags", false)
+	r.Cost = d.money(9, "cost", false)
+	r.MSRP = d.money(10, "msrp", false)
+	r.SalePrice = d.money(11, "sale_price", false)
+	r.Taxability = d.text(12, "taxability", false)
+	r.RequiresRefrigeration = d.boolean(13, "requires_refrigeration", false)
+	r.LaunchDate = d.date(14, "launch_date", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Product) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "products"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.ProductID = d.int64("product_id", false)
+	r.SKU = d.text("sku", false)
+	r.ProductName = d.text("product_name", false)
+	r.Brand = d.text("brand", false)
+	r.Company = d.text("company", false)
+	r.Department = d.text("department", false)
+	r.Category = d.text("category", false)
+	r.Subcategory = d.text("subcategory", false)
+	r.Tags = d.text("tags", false)
+	r.Cost = d.money("cost", false)
+	r.MSRP = d.money("msrp", false)
+	r.SalePrice = d.money("sale_price", false)
+	r.Taxability = d.text("taxability", false)
+	r.RequiresRefrigeration = d.boolean("requires_refrigeration", false)
+	r.LaunchDate = d.date("launch_date", false)
+	return d.done(15)
+}
+
 // Campaign is one row of table campaigns. Marketing campaigns.
 type Campaign struct {
 	CampaignID   int64  `parquet:"campaign_id"`                // Surrogate key, dense from 1.
@@ -535,6 +793,40 @@ func (r *Campaign) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Campaign) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "campaigns", fields: fields}
+	if !d.count(7) {
+		return d.err
+	}
+	r.CampaignID = d.int64(0, "campaign_id", false)
+	r.Name = d.text(1, "name", false)
+	r.CampaignType = d.text(2, "campaign_type", false)
+	r.Channels = d.text(3, "channels", false)
+	r.StartDate = d.date(4, "start_date", false)
+	r.EndDate = d.date(5, "end_date", false)
+	r.DailyBudget = d.money(6, "daily_budget", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Campaign) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "campaigns"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.CampaignID = d.int64("campaign_id", false)
+	r.Name = d.text("name", false)
+	r.CampaignType = d.text("campaign_type", false)
+	r.Channels = d.text("channels", false)
+	r.StartDate = d.date("start_date", false)
+	r.EndDate = d.date("end_date", false)
+	r.DailyBudget = d.money("daily_budget", false)
+	return d.done(7)
+}
+
 // Promotion is one row of table promotions. Promotion catalog: the codes a receipt may use.
 type Promotion struct {
 	PromoCode           string `parquet:"promo_code"`                   // Code printed on receipts.
@@ -586,6 +878,38 @@ func (r *Promotion) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Promotion) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "promotions", fields: fields}
+	if !d.count(6) {
+		return d.err
+	}
+	r.PromoCode = d.text(0, "promo_code", false)
+	r.DiscountType = d.text(1, "discount_type", false)
+	r.DiscountValue = d.money(2, "discount_value", false)
+	r.MinPurchase = d.money(3, "min_purchase", false)
+	r.ValidMonths = d.text(4, "valid_months", false)
+	r.EligibleDepartments = d.text(5, "eligible_departments", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Promotion) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "promotions"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.PromoCode = d.text("promo_code", false)
+	r.DiscountType = d.text("discount_type", false)
+	r.DiscountValue = d.money("discount_value", false)
+	r.MinPurchase = d.money("min_purchase", false)
+	r.ValidMonths = d.text("valid_months", false)
+	r.EligibleDepartments = d.text("eligible_departments", false)
+	return d.done(6)
+}
+
 // StoreInventoryInitial is one row of table store_inventory_initial. Starting inventory position of every product a store carries.
 type StoreInventoryInitial struct {
 	StoreID      int64 `parquet:"store_id"`      // Store.
@@ -632,6 +956,36 @@ func (r *StoreInventoryInitial) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *StoreInventoryInitial) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "store_inventory_initial", fields: fields}
+	if !d.count(5) {
+		return d.err
+	}
+	r.StoreID = d.int64(0, "store_id", false)
+	r.ProductID = d.int64(1, "product_id", false)
+	r.Quantity = d.int32(2, "quantity", false)
+	r.ReorderPoint = d.int32(3, "reorder_point", false)
+	r.OrderUpTo = d.int32(4, "order_up_to", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *StoreInventoryInitial) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "store_inventory_initial"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.StoreID = d.int64("store_id", false)
+	r.ProductID = d.int64("product_id", false)
+	r.Quantity = d.int32("quantity", false)
+	r.ReorderPoint = d.int32("reorder_point", false)
+	r.OrderUpTo = d.int32("order_up_to", false)
+	return d.done(5)
+}
+
 // DCInventoryInitial is one row of table dc_inventory_initial. Starting inventory position of every product at every DC.
 type DCInventoryInitial struct {
 	DCID         int64 `parquet:"dc_id"`         // DC.
@@ -676,6 +1030,36 @@ func (r *DCInventoryInitial) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"order_up_to\":"...)
 	b = strconv.AppendInt(b, int64(r.OrderUpTo), 10)
 	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *DCInventoryInitial) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "dc_inventory_initial", fields: fields}
+	if !d.count(5) {
+		return d.err
+	}
+	r.DCID = d.int64(0, "dc_id", false)
+	r.ProductID = d.int64(1, "product_id", false)
+	r.Quantity = d.int32(2, "quantity", false)
+	r.ReorderPoint = d.int32(3, "reorder_point", false)
+	r.OrderUpTo = d.int32(4, "order_up_to", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *DCInventoryInitial) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "dc_inventory_initial"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.DCID = d.int64("dc_id", false)
+	r.ProductID = d.int64("product_id", false)
+	r.Quantity = d.int32("quantity", false)
+	r.ReorderPoint = d.int32("reorder_point", false)
+	r.OrderUpTo = d.int32("order_up_to", false)
+	return d.done(5)
 }
 
 // Receipt is one row of table receipts. Store receipts: sales and returns. total = subtotal - discount + tax exactly; returns carry negative amounts.
@@ -787,6 +1171,54 @@ func (r *Receipt) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Receipt) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "receipts", fields: fields}
+	if !d.count(14) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.StoreID = d.int64(2, "store_id", false)
+	r.CustomerID = d.int64(3, "customer_id", true)
+	r.ReceiptID = d.int64(4, "receipt_id", false)
+	r.ReceiptType = d.text(5, "receipt_type", false)
+	r.OriginalReceiptID = d.int64(6, "original_receipt_id", true)
+	r.Subtotal = d.money(7, "subtotal", false)
+	r.Discount = d.money(8, "discount", false)
+	r.Tax = d.money(9, "tax", false)
+	r.Total = d.money(10, "total", false)
+	r.TenderType = d.text(11, "tender_type", false)
+	r.ItemCount = d.int32(12, "item_count", false)
+	r.CampaignID = d.int64(13, "campaign_id", true)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Receipt) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "receipts"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.StoreID = d.int64("store_id", false)
+	r.CustomerID = d.int64("customer_id", true)
+	r.ReceiptID = d.int64("receipt_id", false)
+	r.ReceiptType = d.text("receipt_type", false)
+	r.OriginalReceiptID = d.int64("original_receipt_id", true)
+	r.Subtotal = d.money("subtotal", false)
+	r.Discount = d.money("discount", false)
+	r.Tax = d.money("tax", false)
+	r.Total = d.money("total", false)
+	r.TenderType = d.text("tender_type", false)
+	r.ItemCount = d.int32("item_count", false)
+	r.CampaignID = d.int64("campaign_id", true)
+	return d.done(14)
+}
+
 // ReceiptLine is one row of table receipt_lines. Lines of store receipts. Their sums equal the receipt header.
 type ReceiptLine struct {
 	TraceID    [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the receipt); the rows of one event share it.
@@ -867,6 +1299,48 @@ func (r *ReceiptLine) AppendJSON(b []byte) []byte {
 		b = appendJSONString(b, r.PromoCode)
 	}
 	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *ReceiptLine) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "receipt_lines", fields: fields}
+	if !d.count(11) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.ReceiptID = d.int64(2, "receipt_id", false)
+	r.LineNumber = d.int32(3, "line_number", false)
+	r.ProductID = d.int64(4, "product_id", false)
+	r.Quantity = d.int32(5, "quantity", false)
+	r.UnitPrice = d.money(6, "unit_price", false)
+	r.ExtPrice = d.money(7, "ext_price", false)
+	r.Discount = d.money(8, "discount", false)
+	r.Tax = d.money(9, "tax", false)
+	r.PromoCode = d.text(10, "promo_code", true)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *ReceiptLine) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "receipt_lines"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.ReceiptID = d.int64("receipt_id", false)
+	r.LineNumber = d.int32("line_number", false)
+	r.ProductID = d.int64("product_id", false)
+	r.Quantity = d.int32("quantity", false)
+	r.UnitPrice = d.money("unit_price", false)
+	r.ExtPrice = d.money("ext_price", false)
+	r.Discount = d.money("discount", false)
+	r.Tax = d.money("tax", false)
+	r.PromoCode = d.text("promo_code", true)
+	return d.done(11)
 }
 
 // Payment is one row of table payments. Payment attempts. Each sale has exactly one APPROVED payment equal to its total, preceded by any declined attempts; a return has one APPROVED refund of its (negative) total.
@@ -958,6 +1432,46 @@ func (r *Payment) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Payment) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "payments", fields: fields}
+	if !d.count(10) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.PaymentID = d.int64(2, "payment_id", false)
+	r.ReceiptID = d.int64(3, "receipt_id", true)
+	r.OrderID = d.int64(4, "order_id", true)
+	r.PaymentMethod = d.text(5, "payment_method", false)
+	r.Amount = d.money(6, "amount", false)
+	r.Status = d.text(7, "status", false)
+	r.DeclineReason = d.text(8, "decline_reason", true)
+	r.ProcessingMS = d.int32(9, "processing_ms", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Payment) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "payments"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.PaymentID = d.int64("payment_id", false)
+	r.ReceiptID = d.int64("receipt_id", true)
+	r.OrderID = d.int64("order_id", true)
+	r.PaymentMethod = d.text("payment_method", false)
+	r.Amount = d.money("amount", false)
+	r.Status = d.text("status", false)
+	r.DeclineReason = d.text("decline_reason", true)
+	r.ProcessingMS = d.int32("processing_ms", false)
+	return d.done(10)
+}
+
 // PromotionApplied is one row of table promotions_applied. One row per promotion code used on a receipt (at most one per receipt).
 type PromotionApplied struct {
 	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the receipt); the rows of one event share it.
@@ -1012,6 +1526,40 @@ func (r *PromotionApplied) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"product_count\":"...)
 	b = strconv.AppendInt(b, int64(r.ProductCount), 10)
 	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *PromotionApplied) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "promotions_applied", fields: fields}
+	if !d.count(7) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.ReceiptID = d.int64(2, "receipt_id", false)
+	r.PromoCode = d.text(3, "promo_code", false)
+	r.DiscountType = d.text(4, "discount_type", false)
+	r.Discount = d.money(5, "discount", false)
+	r.ProductCount = d.int32(6, "product_count", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *PromotionApplied) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "promotions_applied"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.ReceiptID = d.int64("receipt_id", false)
+	r.PromoCode = d.text("promo_code", false)
+	r.DiscountType = d.text("discount_type", false)
+	r.Discount = d.money("discount", false)
+	r.ProductCount = d.int32("product_count", false)
+	return d.done(7)
 }
 
 // StoreInventoryTxn is one row of table store_inventory_txn. Every stock movement at a store. balance_after chains exactly per store and product from store_inventory_initial and is never negative.
@@ -1084,6 +1632,44 @@ func (r *StoreInventoryTxn) AppendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, r.SourceID, 10)
 	}
 	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *StoreInventoryTxn) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "store_inventory_txn", fields: fields}
+	if !d.count(9) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.StoreID = d.int64(2, "store_id", false)
+	r.ProductID = d.int64(3, "product_id", false)
+	r.QtyDelta = d.int32(4, "qty_delta", false)
+	r.BalanceAfter = d.int32(5, "balance_after", false)
+	r.Reason = d.text(6, "reason", false)
+	r.SourceType = d.text(7, "source_type", false)
+	r.SourceID = d.int64(8, "source_id", true)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *StoreInventoryTxn) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "store_inventory_txn"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.StoreID = d.int64("store_id", false)
+	r.ProductID = d.int64("product_id", false)
+	r.QtyDelta = d.int32("qty_delta", false)
+	r.BalanceAfter = d.int32("balance_after", false)
+	r.Reason = d.text("reason", false)
+	r.SourceType = d.text("source_type", false)
+	r.SourceID = d.int64("source_id", true)
+	return d.done(9)
 }
 
 // Stockout is one row of table stockouts. Out-of-stock episodes: demand that found no stock. An episode is reported per business day: it starts with the first lost sale of the day and ends when stock arrives (restocked_ts) or stays open at close (null).
@@ -1160,6 +1746,40 @@ func (r *Stockout) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Stockout) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "stockouts", fields: fields}
+	if !d.count(7) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.StoreID = d.int64(2, "store_id", true)
+	r.DCID = d.int64(3, "dc_id", true)
+	r.ProductID = d.int64(4, "product_id", false)
+	r.LostUnits = d.int32(5, "lost_units", false)
+	r.RestockedTS = d.timestamp(6, "restocked_ts", true)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Stockout) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "stockouts"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.StoreID = d.int64("store_id", true)
+	r.DCID = d.int64("dc_id", true)
+	r.ProductID = d.int64("product_id", false)
+	r.LostUnits = d.int32("lost_units", false)
+	r.RestockedTS = d.timestamp("restocked_ts", true)
+	return d.done(7)
+}
+
 // FootTraffic is one row of table foot_traffic. Sensor counts per store, open hour and zone. The ENTRANCE row of a store-hour counts that hour's visitors.
 type FootTraffic struct {
 	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the store-hour count of one sensor); the rows of one event share it.
@@ -1214,6 +1834,40 @@ func (r *FootTraffic) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"dwell_seconds\":"...)
 	b = strconv.AppendInt(b, int64(r.DwellSeconds), 10)
 	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *FootTraffic) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "foot_traffic", fields: fields}
+	if !d.count(7) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.StoreID = d.int64(2, "store_id", false)
+	r.SensorID = d.text(3, "sensor_id", false)
+	r.Zone = d.text(4, "zone", false)
+	r.Count = d.int32(5, "count", false)
+	r.DwellSeconds = d.int32(6, "dwell_seconds", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *FootTraffic) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "foot_traffic"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.StoreID = d.int64("store_id", false)
+	r.SensorID = d.text("sensor_id", false)
+	r.Zone = d.text("zone", false)
+	r.Count = d.int32("count", false)
+	r.DwellSeconds = d.int32("dwell_seconds", false)
+	return d.done(7)
 }
 
 // BLEPing is one row of table ble_pings. Bluetooth beacon detections of visitors' devices. About 30 % of devices belong to known customers.
@@ -1283,6 +1937,42 @@ func (r *BLEPing) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *BLEPing) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "ble_pings", fields: fields}
+	if !d.count(8) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.StoreID = d.int64(2, "store_id", false)
+	r.BeaconID = d.text(3, "beacon_id", false)
+	r.DeviceID = d.text(4, "device_id", false)
+	r.CustomerID = d.int64(5, "customer_id", true)
+	r.RSSI = d.int32(6, "rssi", false)
+	r.Zone = d.text(7, "zone", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *BLEPing) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "ble_pings"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.StoreID = d.int64("store_id", false)
+	r.BeaconID = d.text("beacon_id", false)
+	r.DeviceID = d.text("device_id", false)
+	r.CustomerID = d.int64("customer_id", true)
+	r.RSSI = d.int32("rssi", false)
+	r.Zone = d.text("zone", false)
+	return d.done(8)
+}
+
 // CustomerZoneChange is one row of table customer_zone_changes. Moves of a device between zones, derived from its consecutive pings.
 type CustomerZoneChange struct {
 	TraceID    [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the visit of one device); the rows of one event share it.
@@ -1345,6 +2035,1038 @@ func (r *CustomerZoneChange) AppendJSON(b []byte) []byte {
 	return append(b, "}\n"...)
 }
 
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *CustomerZoneChange) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "customer_zone_changes", fields: fields}
+	if !d.count(7) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.StoreID = d.int64(2, "store_id", false)
+	r.DeviceID = d.text(3, "device_id", false)
+	r.CustomerID = d.int64(4, "customer_id", true)
+	r.FromZone = d.text(5, "from_zone", false)
+	r.ToZone = d.text(6, "to_zone", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *CustomerZoneChange) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "customer_zone_changes"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.StoreID = d.int64("store_id", false)
+	r.DeviceID = d.text("device_id", false)
+	r.CustomerID = d.int64("customer_id", true)
+	r.FromZone = d.text("from_zone", false)
+	r.ToZone = d.text("to_zone", false)
+	return d.done(7)
+}
+
+// Reorder is one row of table reorders. Replenishment orders, raised after close when on_hand + in_transit <= reorder_point: stores order from their DC, DCs from suppliers.
+type Reorder struct {
+	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the reorder); the rows of one event share it.
+	EventTS      int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	ReorderID    int64    `parquet:"reorder_id"`                            // Unique reorder number: YYYYMMDD, place (store id, or 90000 + DC id) and a sequence.
+	LocationType string   `parquet:"location_type,dict"`                    // STORE or DC: who orders.
+	StoreID      int64    `parquet:"store_id,optional"`                     // Ordering store (null for DC reorders).
+	DCID         int64    `parquet:"dc_id"`                                 // DC ordered from (store reorders) or ordering DC (DC reorders).
+	ProductID    int64    `parquet:"product_id"`                            // Product.
+	OnHand       int32    `parquet:"on_hand"`                               // On-hand units when the reorder was raised.
+	InTransit    int32    `parquet:"in_transit"`                            // Units already on their way.
+	ReorderPoint int32    `parquet:"reorder_point"`                         // Reorder point of the location and product.
+	OrderQty     int32    `parquet:"order_qty"`                             // Units ordered: order-up-to level minus on_hand + in_transit.
+	Priority     string   `parquet:"priority,dict"`                         // NORMAL, HIGH (on hand at half the reorder point or less) or URGENT (none on hand).
+}
+
+// TableName returns "reorders".
+func (Reorder) TableName() string { return "reorders" }
+
+// CSVHeader returns the CSV header line of reorders.
+func (Reorder) CSVHeader() string {
+	return "trace_id,event_ts,reorder_id,location_type,store_id,dc_id,product_id,on_hand,in_transit,reorder_point,order_qty,priority\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *Reorder) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ReorderID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.LocationType)
+	b = append(b, ',')
+	if r.StoreID != 0 {
+		b = strconv.AppendInt(b, r.StoreID, 10)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.DCID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.OnHand), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.InTransit), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.ReorderPoint), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.OrderQty), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Priority)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *Reorder) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"reorder_id\":"...)
+	b = strconv.AppendInt(b, r.ReorderID, 10)
+	b = append(b, ",\"location_type\":"...)
+	b = appendJSONString(b, r.LocationType)
+	b = append(b, ",\"store_id\":"...)
+	if r.StoreID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.StoreID, 10)
+	}
+	b = append(b, ",\"dc_id\":"...)
+	b = strconv.AppendInt(b, r.DCID, 10)
+	b = append(b, ",\"product_id\":"...)
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ",\"on_hand\":"...)
+	b = strconv.AppendInt(b, int64(r.OnHand), 10)
+	b = append(b, ",\"in_transit\":"...)
+	b = strconv.AppendInt(b, int64(r.InTransit), 10)
+	b = append(b, ",\"reorder_point\":"...)
+	b = strconv.AppendInt(b, int64(r.ReorderPoint), 10)
+	b = append(b, ",\"order_qty\":"...)
+	b = strconv.AppendInt(b, int64(r.OrderQty), 10)
+	b = append(b, ",\"priority\":"...)
+	b = appendJSONString(b, r.Priority)
+	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *Reorder) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "reorders", fields: fields}
+	if !d.count(12) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.ReorderID = d.int64(2, "reorder_id", false)
+	r.LocationType = d.text(3, "location_type", false)
+	r.StoreID = d.int64(4, "store_id", true)
+	r.DCID = d.int64(5, "dc_id", false)
+	r.ProductID = d.int64(6, "product_id", false)
+	r.OnHand = d.int32(7, "on_hand", false)
+	r.InTransit = d.int32(8, "in_transit", false)
+	r.ReorderPoint = d.int32(9, "reorder_point", false)
+	r.OrderQty = d.int32(10, "order_qty", false)
+	r.Priority = d.text(11, "priority", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *Reorder) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "reorders"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.ReorderID = d.int64("reorder_id", false)
+	r.LocationType = d.text("location_type", false)
+	r.StoreID = d.int64("store_id", true)
+	r.DCID = d.int64("dc_id", false)
+	r.ProductID = d.int64("product_id", false)
+	r.OnHand = d.int32("on_hand", false)
+	r.InTransit = d.int32("in_transit", false)
+	r.ReorderPoint = d.int32("reorder_point", false)
+	r.OrderQty = d.int32("order_qty", false)
+	r.Priority = d.text("priority", false)
+	return d.done(12)
+}
+
+// DCInventoryTxn is one row of table dc_inventory_txn. Every stock movement at a DC. balance_after chains exactly per DC and product from dc_inventory_initial and is never negative.
+type DCInventoryTxn struct {
+	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the shipment, receipt or order that moved the stock); the rows of one event share it.
+	EventTS      int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	DCID         int64    `parquet:"dc_id"`                                 // DC.
+	ProductID    int64    `parquet:"product_id"`                            // Product.
+	QtyDelta     int32    `parquet:"qty_delta"`                             // Units added (positive) or removed (negative).
+	BalanceAfter int32    `parquet:"balance_after"`                         // On-hand units after the movement.
+	Reason       string   `parquet:"reason,dict"`                           // SUPPLIER_RECEIPT, OUTBOUND_SHIPMENT, ONLINE_PICK, ADJUSTMENT or DAMAGED.
+	SourceType   string   `parquet:"source_type,dict"`                      // What caused it: SHIPMENT, ORDER or CYCLE_COUNT.
+	SourceID     int64    `parquet:"source_id,optional"`                    // shipment_id or order_id of the cause; null for cycle counts.
+}
+
+// TableName returns "dc_inventory_txn".
+func (DCInventoryTxn) TableName() string { return "dc_inventory_txn" }
+
+// CSVHeader returns the CSV header line of dc_inventory_txn.
+func (DCInventoryTxn) CSVHeader() string {
+	return "trace_id,event_ts,dc_id,product_id,qty_delta,balance_after,reason,source_type,source_id\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *DCInventoryTxn) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.DCID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.QtyDelta), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.BalanceAfter), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Reason)
+	b = append(b, ',')
+	b = appendCSVString(b, r.SourceType)
+	b = append(b, ',')
+	if r.SourceID != 0 {
+		b = strconv.AppendInt(b, r.SourceID, 10)
+	}
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *DCInventoryTxn) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"dc_id\":"...)
+	b = strconv.AppendInt(b, r.DCID, 10)
+	b = append(b, ",\"product_id\":"...)
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ",\"qty_delta\":"...)
+	b = strconv.AppendInt(b, int64(r.QtyDelta), 10)
+	b = append(b, ",\"balance_after\":"...)
+	b = strconv.AppendInt(b, int64(r.BalanceAfter), 10)
+	b = append(b, ",\"reason\":"...)
+	b = appendJSONString(b, r.Reason)
+	b = append(b, ",\"source_type\":"...)
+	b = appendJSONString(b, r.SourceType)
+	b = append(b, ",\"source_id\":"...)
+	if r.SourceID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.SourceID, 10)
+	}
+	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *DCInventoryTxn) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "dc_inventory_txn", fields: fields}
+	if !d.count(9) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.DCID = d.int64(2, "dc_id", false)
+	r.ProductID = d.int64(3, "product_id", false)
+	r.QtyDelta = d.int32(4, "qty_delta", false)
+	r.BalanceAfter = d.int32(5, "balance_after", false)
+	r.Reason = d.text(6, "reason", false)
+	r.SourceType = d.text(7, "source_type", false)
+	r.SourceID = d.int64(8, "source_id", true)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *DCInventoryTxn) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "dc_inventory_txn"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.DCID = d.int64("dc_id", false)
+	r.ProductID = d.int64("product_id", false)
+	r.QtyDelta = d.int32("qty_delta", false)
+	r.BalanceAfter = d.int32("balance_after", false)
+	r.Reason = d.text("reason", false)
+	r.SourceType = d.text("source_type", false)
+	r.SourceID = d.int64("source_id", true)
+	return d.done(9)
+}
+
+// TruckMove is one row of table truck_moves. Shipment lifecycle: SCHEDULED, LOADING, IN_TRANSIT, ARRIVED, UNLOADING and COMPLETED, every one present and in order with non-decreasing times; DELAYED may come between them during disruptions.
+type TruckMove struct {
+	TraceID    [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the shipment); the rows of one event share it.
+	EventTS    int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	ShipmentID int64    `parquet:"shipment_id"`                           // Unique shipment number: YYYYMMDD of scheduling, 90000 + DC id and a sequence.
+	TruckID    int64    `parquet:"truck_id"`                              // Truck.
+	OriginType string   `parquet:"origin_type,dict"`                      // DC (DC to store) or SUPPLIER (supplier to DC).
+	DCID       int64    `parquet:"dc_id"`                                 // Shipping DC, or receiving DC for supplier shipments.
+	StoreID    int64    `parquet:"store_id,optional"`                     // Receiving store; null for supplier shipments.
+	Status     string   `parquet:"status,dict"`                           // SCHEDULED, LOADING, IN_TRANSIT, ARRIVED, UNLOADING, COMPLETED or DELAYED.
+	ETD        int64    `parquet:"etd,timestamp(microsecond:local)"`      // Planned (or actual, once loading ends) departure.
+	ETA        int64    `parquet:"eta,timestamp(microsecond:local)"`      // Expected arrival, updated by delays.
+	Units      int32    `parquet:"units"`                                 // Units on the truck.
+}
+
+// TableName returns "truck_moves".
+func (TruckMove) TableName() string { return "truck_moves" }
+
+// CSVHeader returns the CSV header line of truck_moves.
+func (TruckMove) CSVHeader() string {
+	return "trace_id,event_ts,shipment_id,truck_id,origin_type,dc_id,store_id,status,etd,eta,units\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *TruckMove) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ShipmentID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.OriginType)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.DCID, 10)
+	b = append(b, ',')
+	if r.StoreID != 0 {
+		b = strconv.AppendInt(b, r.StoreID, 10)
+	}
+	b = append(b, ',')
+	b = appendCSVString(b, r.Status)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.ETD, ' ')
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.ETA, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Units), 10)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *TruckMove) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"shipment_id\":"...)
+	b = strconv.AppendInt(b, r.ShipmentID, 10)
+	b = append(b, ",\"truck_id\":"...)
+	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = append(b, ",\"origin_type\":"...)
+	b = appendJSONString(b, r.OriginType)
+	b = append(b, ",\"dc_id\":"...)
+	b = strconv.AppendInt(b, r.DCID, 10)
+	b = append(b, ",\"store_id\":"...)
+	if r.StoreID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.StoreID, 10)
+	}
+	b = append(b, ",\"status\":"...)
+	b = appendJSONString(b, r.Status)
+	b = append(b, ",\"etd\":"...)
+	b = appendQuotedTimestamp(b, r.ETD, 'T')
+	b = append(b, ",\"eta\":"...)
+	b = appendQuotedTimestamp(b, r.ETA, 'T')
+	b = append(b, ",\"units\":"...)
+	b = strconv.AppendInt(b, int64(r.Units), 10)
+	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *TruckMove) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "truck_moves", fields: fields}
+	if !d.count(11) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.ShipmentID = d.int64(2, "shipment_id", false)
+	r.TruckID = d.int64(3, "truck_id", false)
+	r.OriginType = d.text(4, "origin_type", false)
+	r.DCID = d.int64(5, "dc_id", false)
+	r.StoreID = d.int64(6, "store_id", true)
+	r.Status = d.text(7, "status", false)
+	r.ETD = d.timestamp(8, "etd", false)
+	r.ETA = d.timestamp(9, "eta", false)
+	r.Units = d.int32(10, "units", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *TruckMove) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "truck_moves"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.ShipmentID = d.int64("shipment_id", false)
+	r.TruckID = d.int64("truck_id", false)
+	r.OriginType = d.text("origin_type", false)
+	r.DCID = d.int64("dc_id", false)
+	r.StoreID = d.int64("store_id", true)
+	r.Status = d.text("status", false)
+	r.ETD = d.timestamp("etd", false)
+	r.ETA = d.timestamp("eta", false)
+	r.Units = d.int32("units", false)
+	return d.done(11)
+}
+
+// TruckInventory is one row of table truck_inventory. What a shipment carries: LOAD lines at the origin, UNLOAD lines at the destination; per shipment, units loaded = units unloaded.
+type TruckInventory struct {
+	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the shipment); the rows of one event share it.
+	EventTS      int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	ShipmentID   int64    `parquet:"shipment_id"`                           // Shipment.
+	TruckID      int64    `parquet:"truck_id"`                              // Truck.
+	ProductID    int64    `parquet:"product_id"`                            // Product.
+	Quantity     int32    `parquet:"quantity"`                              // Units.
+	Action       string   `parquet:"action,dict"`                           // LOAD or UNLOAD.
+	LocationType string   `parquet:"location_type,dict"`                    // Where: SUPPLIER, DC or STORE.
+	LocationID   int64    `parquet:"location_id,optional"`                  // DC or store id; null at a supplier.
+}
+
+// TableName returns "truck_inventory".
+func (TruckInventory) TableName() string { return "truck_inventory" }
+
+// CSVHeader returns the CSV header line of truck_inventory.
+func (TruckInventory) CSVHeader() string {
+	return "trace_id,event_ts,shipment_id,truck_id,product_id,quantity,action,location_type,location_id\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *TruckInventory) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ShipmentID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Action)
+	b = append(b, ',')
+	b = appendCSVString(b, r.LocationType)
+	b = append(b, ',')
+	if r.LocationID != 0 {
+		b = strconv.AppendInt(b, r.LocationID, 10)
+	}
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *TruckInventory) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"shipment_id\":"...)
+	b = strconv.AppendInt(b, r.ShipmentID, 10)
+	b = append(b, ",\"truck_id\":"...)
+	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = append(b, ",\"product_id\":"...)
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ",\"quantity\":"...)
+	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = append(b, ",\"action\":"...)
+	b = appendJSONString(b, r.Action)
+	b = append(b, ",\"location_type\":"...)
+	b = appendJSONString(b, r.LocationType)
+	b = append(b, ",\"location_id\":"...)
+	if r.LocationID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.LocationID, 10)
+	}
+	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *TruckInventory) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "truck_inventory", fields: fields}
+	if !d.count(9) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.ShipmentID = d.int64(2, "shipment_id", false)
+	r.TruckID = d.int64(3, "truck_id", false)
+	r.ProductID = d.int64(4, "product_id", false)
+	r.Quantity = d.int32(5, "quantity", false)
+	r.Action = d.text(6, "action", false)
+	r.LocationType = d.text(7, "location_type", false)
+	r.LocationID = d.int64(8, "location_id", true)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *TruckInventory) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "truck_inventory"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.ShipmentID = d.int64("shipment_id", false)
+	r.TruckID = d.int64("truck_id", false)
+	r.ProductID = d.int64("product_id", false)
+	r.Quantity = d.int32("quantity", false)
+	r.Action = d.text("action", false)
+	r.LocationType = d.text("location_type", false)
+	r.LocationID = d.int64("location_id", true)
+	return d.done(9)
+}
+
+// SupplyChainDisruption is one row of table supply_chain_disruptions. DC disruptions (when enabled): while active they delay trucks and cut the DC's shipping capacity.
+type SupplyChainDisruption struct {
+	TraceID        [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the disruption); the rows of one event share it.
+	EventTS        int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	DisruptionID   int64    `parquet:"disruption_id"`                         // Unique disruption number.
+	DCID           int64    `parquet:"dc_id"`                                 // Affected DC.
+	DisruptionType string   `parquet:"disruption_type,dict"`                  // WEATHER, LABOR, SYSTEM_OUTAGE or CAPACITY.
+	Severity       string   `parquet:"severity,dict"`                         // LOW, MEDIUM or HIGH.
+	ImpactPct      int32    `parquet:"impact_pct"`                            // Share of shipping capacity lost while active, in percent.
+	StartTS        int64    `parquet:"start_ts,timestamp(microsecond:local)"` // Start.
+	EndTS          int64    `parquet:"end_ts,timestamp(microsecond:local)"`   // End.
+}
+
+// TableName returns "supply_chain_disruptions".
+func (SupplyChainDisruption) TableName() string { return "supply_chain_disruptions" }
+
+// CSVHeader returns the CSV header line of supply_chain_disruptions.
+func (SupplyChainDisruption) CSVHeader() string {
+	return "trace_id,event_ts,disruption_id,dc_id,disruption_type,severity,impact_pct,start_ts,end_ts\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *SupplyChainDisruption) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.DisruptionID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.DCID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.DisruptionType)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Severity)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.ImpactPct), 10)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.StartTS, ' ')
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EndTS, ' ')
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *SupplyChainDisruption) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"disruption_id\":"...)
+	b = strconv.AppendInt(b, r.DisruptionID, 10)
+	b = append(b, ",\"dc_id\":"...)
+	b = strconv.AppendInt(b, r.DCID, 10)
+	b = append(b, ",\"disruption_type\":"...)
+	b = appendJSONString(b, r.DisruptionType)
+	b = append(b, ",\"severity\":"...)
+	b = appendJSONString(b, r.Severity)
+	b = append(b, ",\"impact_pct\":"...)
+	b = strconv.AppendInt(b, int64(r.ImpactPct), 10)
+	b = append(b, ",\"start_ts\":"...)
+	b = appendQuotedTimestamp(b, r.StartTS, 'T')
+	b = append(b, ",\"end_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EndTS, 'T')
+	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *SupplyChainDisruption) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "supply_chain_disruptions", fields: fields}
+	if !d.count(9) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.DisruptionID = d.int64(2, "disruption_id", false)
+	r.DCID = d.int64(3, "dc_id", false)
+	r.DisruptionType = d.text(4, "disruption_type", false)
+	r.Severity = d.text(5, "severity", false)
+	r.ImpactPct = d.int32(6, "impact_pct", false)
+	r.StartTS = d.timestamp(7, "start_ts", false)
+	r.EndTS = d.timestamp(8, "end_ts", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *SupplyChainDisruption) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "supply_chain_disruptions"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.DisruptionID = d.int64("disruption_id", false)
+	r.DCID = d.int64("dc_id", false)
+	r.DisruptionType = d.text("disruption_type", false)
+	r.Severity = d.text("severity", false)
+	r.ImpactPct = d.int32("impact_pct", false)
+	r.StartTS = d.timestamp("start_ts", false)
+	r.EndTS = d.timestamp("end_ts", false)
+	return d.done(9)
+}
+
+// OnlineOrder is one row of table online_orders. Online order lifecycle: one row per status change (CREATED, PICKED, SHIPPED, DELIVERED, or CANCELLED), carrying the order totals and the lifecycle times known so far. total = subtotal - discount + tax, equal to the sum of the lines; cancelled orders have zero amounts.
+type OnlineOrder struct {
+	TraceID         [16]byte `parquet:"trace_id,uuid"`                                      // Unique per business event (the order); the rows of one event share it.
+	EventTS         int64    `parquet:"event_ts,timestamp(microsecond:local)"`              // When it happened, in the store's (or DC's) local business time, to the second.
+	OrderID         int64    `parquet:"order_id"`                                           // Unique order number: YYYYMMDD, 90000 + DC id of the network and a sequence.
+	CustomerID      int64    `parquet:"customer_id"`                                        // Customer.
+	Subtotal        int64    `parquet:"subtotal,decimal(2:12)"`                             // Sum of the lines' ext_price.
+	Discount        int64    `parquet:"discount,decimal(2:12)"`                             // Sum of the lines' discount.
+	Tax             int64    `parquet:"tax,decimal(2:12)"`                                  // Sum of the lines' tax.
+	Total           int64    `parquet:"total,decimal(2:12)"`                                // subtotal - discount + tax.
+	TenderType      string   `parquet:"tender_type,dict"`                                   // CREDIT_CARD, DEBIT_CARD, MOBILE_PAY or GIFT_CARD.
+	Status          string   `parquet:"status,dict"`                                        // CREATED, PICKED, SHIPPED, DELIVERED or CANCELLED.
+	FulfillmentMode string   `parquet:"fulfillment_mode,dict"`                              // SHIP_FROM_DC, SHIP_FROM_STORE or BOPIS (picked up in store).
+	NodeType        string   `parquet:"node_type,dict"`                                     // DC or STORE: where the order is picked.
+	NodeID          int64    `parquet:"node_id"`                                            // dc_id or store_id of the node.
+	PickedTS        int64    `parquet:"picked_ts,timestamp(microsecond:local),optional"`    // When every line was picked.
+	ShippedTS       int64    `parquet:"shipped_ts,timestamp(microsecond:local),optional"`   // When it left the node (for BOPIS, when it was ready for pickup).
+	DeliveredTS     int64    `parquet:"delivered_ts,timestamp(microsecond:local),optional"` // When the customer received it.
+	ItemCount       int32    `parquet:"item_count"`                                         // Total units.
+}
+
+// TableName returns "online_orders".
+func (OnlineOrder) TableName() string { return "online_orders" }
+
+// CSVHeader returns the CSV header line of online_orders.
+func (OnlineOrder) CSVHeader() string {
+	return "trace_id,event_ts,order_id,customer_id,subtotal,discount,tax,total,tender_type,status,fulfillment_mode,node_type,node_id,picked_ts,shipped_ts,delivered_ts,item_count\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *OnlineOrder) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.OrderID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.CustomerID, 10)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Subtotal)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Tax)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Total)
+	b = append(b, ',')
+	b = appendCSVString(b, r.TenderType)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Status)
+	b = append(b, ',')
+	b = appendCSVString(b, r.FulfillmentMode)
+	b = append(b, ',')
+	b = appendCSVString(b, r.NodeType)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.NodeID, 10)
+	b = append(b, ',')
+	if r.PickedTS != 0 {
+		b = AppendTimestamp(b, r.PickedTS, ' ')
+	}
+	b = append(b, ',')
+	if r.ShippedTS != 0 {
+		b = AppendTimestamp(b, r.ShippedTS, ' ')
+	}
+	b = append(b, ',')
+	if r.DeliveredTS != 0 {
+		b = AppendTimestamp(b, r.DeliveredTS, ' ')
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.ItemCount), 10)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *OnlineOrder) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"order_id\":"...)
+	b = strconv.AppendInt(b, r.OrderID, 10)
+	b = append(b, ",\"customer_id\":"...)
+	b = strconv.AppendInt(b, r.CustomerID, 10)
+	b = append(b, ",\"subtotal\":"...)
+	b = AppendMoney(b, r.Subtotal)
+	b = append(b, ",\"discount\":"...)
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ",\"tax\":"...)
+	b = AppendMoney(b, r.Tax)
+	b = append(b, ",\"total\":"...)
+	b = AppendMoney(b, r.Total)
+	b = append(b, ",\"tender_type\":"...)
+	b = appendJSONString(b, r.TenderType)
+	b = append(b, ",\"status\":"...)
+	b = appendJSONString(b, r.Status)
+	b = append(b, ",\"fulfillment_mode\":"...)
+	b = appendJSONString(b, r.FulfillmentMode)
+	b = append(b, ",\"node_type\":"...)
+	b = appendJSONString(b, r.NodeType)
+	b = append(b, ",\"node_id\":"...)
+	b = strconv.AppendInt(b, r.NodeID, 10)
+	b = append(b, ",\"picked_ts\":"...)
+	if r.PickedTS == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = appendQuotedTimestamp(b, r.PickedTS, 'T')
+	}
+	b = append(b, ",\"shipped_ts\":"...)
+	if r.ShippedTS == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = appendQuotedTimestamp(b, r.ShippedTS, 'T')
+	}
+	b = append(b, ",\"delivered_ts\":"...)
+	if r.DeliveredTS == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = appendQuotedTimestamp(b, r.DeliveredTS, 'T')
+	}
+	b = append(b, ",\"item_count\":"...)
+	b = strconv.AppendInt(b, int64(r.ItemCount), 10)
+	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *OnlineOrder) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "online_orders", fields: fields}
+	if !d.count(17) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.OrderID = d.int64(2, "order_id", false)
+	r.CustomerID = d.int64(3, "customer_id", false)
+	r.Subtotal = d.money(4, "subtotal", false)
+	r.Discount = d.money(5, "discount", false)
+	r.Tax = d.money(6, "tax", false)
+	r.Total = d.money(7, "total", false)
+	r.TenderType = d.text(8, "tender_type", false)
+	r.Status = d.text(9, "status", false)
+	r.FulfillmentMode = d.text(10, "fulfillment_mode", false)
+	r.NodeType = d.text(11, "node_type", false)
+	r.NodeID = d.int64(12, "node_id", false)
+	r.PickedTS = d.timestamp(13, "picked_ts", true)
+	r.ShippedTS = d.timestamp(14, "shipped_ts", true)
+	r.DeliveredTS = d.timestamp(15, "delivered_ts", true)
+	r.ItemCount = d.int32(16, "item_count", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *OnlineOrder) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "online_orders"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.OrderID = d.int64("order_id", false)
+	r.CustomerID = d.int64("customer_id", false)
+	r.Subtotal = d.money("subtotal", false)
+	r.Discount = d.money("discount", false)
+	r.Tax = d.money("tax", false)
+	r.Total = d.money("total", false)
+	r.TenderType = d.text("tender_type", false)
+	r.Status = d.text("status", false)
+	r.FulfillmentMode = d.text("fulfillment_mode", false)
+	r.NodeType = d.text("node_type", false)
+	r.NodeID = d.int64("node_id", false)
+	r.PickedTS = d.timestamp("picked_ts", true)
+	r.ShippedTS = d.timestamp("shipped_ts", true)
+	r.DeliveredTS = d.timestamp("delivered_ts", true)
+	r.ItemCount = d.int32("item_count", false)
+	return d.done(17)
+}
+
+// OnlineOrderLine is one row of table online_order_lines. Lines of online orders, written with the order's CREATED row.
+type OnlineOrderLine struct {
+	TraceID    [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the order); the rows of one event share it.
+	EventTS    int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	OrderID    int64    `parquet:"order_id"`                              // Order.
+	LineNumber int32    `parquet:"line_number"`                           // 1..n, contiguous.
+	ProductID  int64    `parquet:"product_id"`                            // Product.
+	Quantity   int32    `parquet:"quantity"`                              // Units.
+	UnitPrice  int64    `parquet:"unit_price,decimal(2:12)"`              // The product's sale_price.
+	ExtPrice   int64    `parquet:"ext_price,decimal(2:12)"`               // unit_price × quantity.
+	Discount   int64    `parquet:"discount,decimal(2:12)"`                // Promotion discount on this line.
+	Tax        int64    `parquet:"tax,decimal(2:12)"`                     // Tax on ext_price - discount.
+	PromoCode  string   `parquet:"promo_code,optional"`                   // Code that discounted this line.
+}
+
+// TableName returns "online_order_lines".
+func (OnlineOrderLine) TableName() string { return "online_order_lines" }
+
+// CSVHeader returns the CSV header line of online_order_lines.
+func (OnlineOrderLine) CSVHeader() string {
+	return "trace_id,event_ts,order_id,line_number,product_id,quantity,unit_price,ext_price,discount,tax,promo_code\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *OnlineOrderLine) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.OrderID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.LineNumber), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = append(b, ',')
+	b = AppendMoney(b, r.UnitPrice)
+	b = append(b, ',')
+	b = AppendMoney(b, r.ExtPrice)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Tax)
+	b = append(b, ',')
+	if r.PromoCode != "" {
+		b = appendCSVString(b, r.PromoCode)
+	}
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *OnlineOrderLine) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"order_id\":"...)
+	b = strconv.AppendInt(b, r.OrderID, 10)
+	b = append(b, ",\"line_number\":"...)
+	b = strconv.AppendInt(b, int64(r.LineNumber), 10)
+	b = append(b, ",\"product_id\":"...)
+	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = append(b, ",\"quantity\":"...)
+	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = append(b, ",\"unit_price\":"...)
+	b = AppendMoney(b, r.UnitPrice)
+	b = append(b, ",\"ext_price\":"...)
+	b = AppendMoney(b, r.ExtPrice)
+	b = append(b, ",\"discount\":"...)
+	b = AppendMoney(b, r.Discount)
+	b = append(b, ",\"tax\":"...)
+	b = AppendMoney(b, r.Tax)
+	b = append(b, ",\"promo_code\":"...)
+	if r.PromoCode == "" {
+		b = append(b, "null"...)
+	} else {
+		b = appendJSONString(b, r.PromoCode)
+	}
+	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *OnlineOrderLine) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "online_order_lines", fields: fields}
+	if !d.count(11) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.OrderID = d.int64(2, "order_id", false)
+	r.LineNumber = d.int32(3, "line_number", false)
+	r.ProductID = d.int64(4, "product_id", false)
+	r.Quantity = d.int32(5, "quantity", false)
+	r.UnitPrice = d.money(6, "unit_price", false)
+	r.ExtPrice = d.money(7, "ext_price", false)
+	r.Discount = d.money(8, "discount", false)
+	r.Tax = d.money(9, "tax", false)
+	r.PromoCode = d.text(10, "promo_code", true)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *OnlineOrderLine) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "online_order_lines"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.OrderID = d.int64("order_id", false)
+	r.LineNumber = d.int32("line_number", false)
+	r.ProductID = d.int64("product_id", false)
+	r.Quantity = d.int32("quantity", false)
+	r.UnitPrice = d.money("unit_price", false)
+	r.ExtPrice = d.money("ext_price", false)
+	r.Discount = d.money("discount", false)
+	r.Tax = d.money("tax", false)
+	r.PromoCode = d.text("promo_code", true)
+	return d.done(11)
+}
+
+// MarketingImpression is one row of table marketing_impressions. Ad impressions of active campaigns. About 5 % resolve to a known customer; some of those customers buy within 48 hours and their receipt carries the campaign_id.
+type MarketingImpression struct {
+	TraceID      [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the impression); the rows of one event share it.
+	EventTS      int64    `parquet:"event_ts,timestamp(microsecond:local)"` // When it happened, in the store's (or DC's) local business time, to the second.
+	ImpressionID int64    `parquet:"impression_id"`                         // Unique impression number: YYYYMMDD and a sequence.
+	CampaignID   int64    `parquet:"campaign_id"`                           // Campaign.
+	Channel      string   `parquet:"channel,dict"`                          // FACEBOOK, GOOGLE, INSTAGRAM, YOUTUBE, EMAIL, DISPLAY, SEARCH, SOCIAL or VIDEO.
+	CreativeID   string   `parquet:"creative_id"`                           // Creative shown, e.g. C0012-03.
+	CustomerAdID string   `parquet:"customer_ad_id"`                        // Advertising id of the device reached.
+	CustomerID   int64    `parquet:"customer_id,optional"`                  // Known customer the ad id resolves to.
+	Device       string   `parquet:"device,dict"`                           // MOBILE, TABLET or DESKTOP.
+	Cost         int64    `parquet:"cost,decimal(2:12)"`                    // Cost of the impression: the channel's configured range × the device multiplier.
+}
+
+// TableName returns "marketing_impressions".
+func (MarketingImpression) TableName() string { return "marketing_impressions" }
+
+// CSVHeader returns the CSV header line of marketing_impressions.
+func (MarketingImpression) CSVHeader() string {
+	return "trace_id,event_ts,impression_id,campaign_id,channel,creative_id,customer_ad_id,customer_id,device,cost\n"
+}
+
+// AppendCSV appends the row as one RFC 4180 CSV line.
+func (r *MarketingImpression) AppendCSV(b []byte) []byte {
+	b = AppendUUID(b, r.TraceID)
+	b = append(b, ',')
+	b = AppendTimestamp(b, r.EventTS, ' ')
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.ImpressionID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.CampaignID, 10)
+	b = append(b, ',')
+	b = appendCSVString(b, r.Channel)
+	b = append(b, ',')
+	b = appendCSVString(b, r.CreativeID)
+	b = append(b, ',')
+	b = appendCSVString(b, r.CustomerAdID)
+	b = append(b, ',')
+	if r.CustomerID != 0 {
+		b = strconv.AppendInt(b, r.CustomerID, 10)
+	}
+	b = append(b, ',')
+	b = appendCSVString(b, r.Device)
+	b = append(b, ',')
+	b = AppendMoney(b, r.Cost)
+	return append(b, '\n')
+}
+
+// AppendJSON appends the row as one JSON object and a newline.
+func (r *MarketingImpression) AppendJSON(b []byte) []byte {
+	b = append(b, "{\"trace_id\":"...)
+	b = appendQuotedUUID(b, r.TraceID)
+	b = append(b, ",\"event_ts\":"...)
+	b = appendQuotedTimestamp(b, r.EventTS, 'T')
+	b = append(b, ",\"impression_id\":"...)
+	b = strconv.AppendInt(b, r.ImpressionID, 10)
+	b = append(b, ",\"campaign_id\":"...)
+	b = strconv.AppendInt(b, r.CampaignID, 10)
+	b = append(b, ",\"channel\":"...)
+	b = appendJSONString(b, r.Channel)
+	b = append(b, ",\"creative_id\":"...)
+	b = appendJSONString(b, r.CreativeID)
+	b = append(b, ",\"customer_ad_id\":"...)
+	b = appendJSONString(b, r.CustomerAdID)
+	b = append(b, ",\"customer_id\":"...)
+	if r.CustomerID == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, r.CustomerID, 10)
+	}
+	b = append(b, ",\"device\":"...)
+	b = appendJSONString(b, r.Device)
+	b = append(b, ",\"cost\":"...)
+	b = AppendMoney(b, r.Cost)
+	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *MarketingImpression) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "marketing_impressions", fields: fields}
+	if !d.count(10) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.ImpressionID = d.int64(2, "impression_id", false)
+	r.CampaignID = d.int64(3, "campaign_id", false)
+	r.Channel = d.text(4, "channel", false)
+	r.CreativeID = d.text(5, "creative_id", false)
+	r.CustomerAdID = d.text(6, "customer_ad_id", false)
+	r.CustomerID = d.int64(7, "customer_id", true)
+	r.Device = d.text(8, "device", false)
+	r.Cost = d.money(9, "cost", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *MarketingImpression) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "marketing_impressions"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.ImpressionID = d.int64("impression_id", false)
+	r.CampaignID = d.int64("campaign_id", false)
+	r.Channel = d.text("channel", false)
+	r.CreativeID = d.text("creative_id", false)
+	r.CustomerAdID = d.text("customer_ad_id", false)
+	r.CustomerID = d.int64("customer_id", true)
+	r.Device = d.text("device", false)
+	r.Cost = d.money("cost", false)
+	return d.done(10)
+}
+
 // StoreOp is one row of table store_ops. Store opening and closing: one OPENED and one CLOSED row per store and open day; none on closure days (Christmas Day).
 type StoreOp struct {
 	TraceID   [16]byte `parquet:"trace_id,uuid"`                         // Unique per business event (the opening or closing); the rows of one event share it.
@@ -1382,4 +3104,96 @@ func (r *StoreOp) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"operation\":"...)
 	b = appendJSONString(b, r.Operation)
 	return append(b, "}\n"...)
+}
+
+// ParseCSV sets the row from the fields of one CSV record in column order,
+// as AppendCSV writes it; an empty field is null in a nullable column.
+func (r *StoreOp) ParseCSV(fields []string) error {
+	d := csvDecoder{table: "store_ops", fields: fields}
+	if !d.count(4) {
+		return d.err
+	}
+	r.TraceID = d.uuid(0, "trace_id", false)
+	r.EventTS = d.timestamp(1, "event_ts", false)
+	r.StoreID = d.int64(2, "store_id", false)
+	r.Operation = d.text(3, "operation", false)
+	return d.err
+}
+
+// ParseJSON sets the row from one JSON object as AppendJSON writes it; null
+// is allowed in nullable columns only.
+func (r *StoreOp) ParseJSON(data []byte) error {
+	d := jsonDecoder{table: "store_ops"}
+	if !d.object(data) {
+		return d.err
+	}
+	r.TraceID = d.uuid("trace_id", false)
+	r.EventTS = d.timestamp("event_ts", false)
+	r.StoreID = d.int64("store_id", false)
+	r.Operation = d.text("operation", false)
+	return d.done(4)
+}
+
+// New returns a pointer to a new zero row of the named table, or nil when
+// there is no such table.
+func New(table string) any {
+	switch table {
+	case "geographies":
+		return new(Geography)
+	case "distribution_centers":
+		return new(DistributionCenter)
+	case "stores":
+		return new(Store)
+	case "trucks":
+		return new(Truck)
+	case "customers":
+		return new(Customer)
+	case "products":
+		return new(Product)
+	case "campaigns":
+		return new(Campaign)
+	case "promotions":
+		return new(Promotion)
+	case "store_inventory_initial":
+		return new(StoreInventoryInitial)
+	case "dc_inventory_initial":
+		return new(DCInventoryInitial)
+	case "receipts":
+		return new(Receipt)
+	case "receipt_lines":
+		return new(ReceiptLine)
+	case "payments":
+		return new(Payment)
+	case "promotions_applied":
+		return new(PromotionApplied)
+	case "store_inventory_txn":
+		return new(StoreInventoryTxn)
+	case "stockouts":
+		return new(Stockout)
+	case "foot_traffic":
+		return new(FootTraffic)
+	case "ble_pings":
+		return new(BLEPing)
+	case "customer_zone_changes":
+		return new(CustomerZoneChange)
+	case "reorders":
+		return new(Reorder)
+	case "dc_inventory_txn":
+		return new(DCInventoryTxn)
+	case "truck_moves":
+		return new(TruckMove)
+	case "truck_inventory":
+		return new(TruckInventory)
+	case "supply_chain_disruptions":
+		return new(SupplyChainDisruption)
+	case "online_orders":
+		return new(OnlineOrder)
+	case "online_order_lines":
+		return new(OnlineOrderLine)
+	case "marketing_impressions":
+		return new(MarketingImpression)
+	case "store_ops":
+		return new(StoreOp)
+	}
+	return nil
 }

@@ -23,6 +23,7 @@ func Rows(tables []schema.Table) ([]byte, error) {
 			return nil, err
 		}
 	}
+	writeNew(&b, tables)
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("formatting generated rows: %w", err)
@@ -86,7 +87,68 @@ func writeTable(b *bytes.Buffer, t schema.Table) error {
 		}
 	}
 	b.WriteString("\treturn append(b, \"}\\n\"...)\n}\n\n")
+	writeParsers(b, t)
 	return nil
+}
+
+// writeParsers writes ParseCSV and ParseJSON, the inverses of AppendCSV and
+// AppendJSON, built on the decoder helpers of package rows.
+func writeParsers(b *bytes.Buffer, t schema.Table) {
+	n := len(t.Columns)
+	fmt.Fprintf(b, "// ParseCSV sets the row from the fields of one CSV record in column order,\n"+
+		"// as AppendCSV writes it; an empty field is null in a nullable column.\n"+
+		"func (r *%s) ParseCSV(fields []string) error {\n", t.Row)
+	fmt.Fprintf(b, "\td := csvDecoder{table: %q, fields: fields}\n", t.Name)
+	fmt.Fprintf(b, "\tif !d.count(%d) {\n\t\treturn d.err\n\t}\n", n)
+	for i, c := range t.Columns {
+		fmt.Fprintf(b, "\tr.%s = d.%s(%d, %q, %t)\n", FieldName(c.Name), decodeMethod(c.Type), i, c.Name, c.Nullable)
+	}
+	b.WriteString("\treturn d.err\n}\n\n")
+
+	fmt.Fprintf(b, "// ParseJSON sets the row from one JSON object as AppendJSON writes it; null\n"+
+		"// is allowed in nullable columns only.\n"+
+		"func (r *%s) ParseJSON(data []byte) error {\n", t.Row)
+	fmt.Fprintf(b, "\td := jsonDecoder{table: %q}\n", t.Name)
+	b.WriteString("\tif !d.object(data) {\n\t\treturn d.err\n\t}\n")
+	for _, c := range t.Columns {
+		fmt.Fprintf(b, "\tr.%s = d.%s(%q, %t)\n", FieldName(c.Name), decodeMethod(c.Type), c.Name, c.Nullable)
+	}
+	fmt.Fprintf(b, "\treturn d.done(%d)\n}\n\n", n)
+}
+
+// writeNew writes New, which maps a table name to a new zero row.
+func writeNew(b *bytes.Buffer, tables []schema.Table) {
+	b.WriteString("// New returns a pointer to a new zero row of the named table, or nil when\n" +
+		"// there is no such table.\nfunc New(table string) any {\n\tswitch table {\n")
+	for _, t := range tables {
+		fmt.Fprintf(b, "\tcase %q:\n\t\treturn new(%s)\n", t.Name, t.Row)
+	}
+	b.WriteString("\t}\n\treturn nil\n}\n")
+}
+
+// decodeMethod names the decoder method that parses a column of type t.
+func decodeMethod(t schema.Type) string {
+	switch t {
+	case schema.Int64:
+		return "int64"
+	case schema.Int32:
+		return "int32"
+	case schema.Float64:
+		return "float"
+	case schema.String:
+		return "text"
+	case schema.Bool:
+		return "boolean"
+	case schema.Money:
+		return "money"
+	case schema.Date:
+		return "date"
+	case schema.Timestamp:
+		return "timestamp"
+	case schema.UUID:
+		return "uuid"
+	}
+	return "invalid"
 }
 
 func zero(t schema.Type) string {
