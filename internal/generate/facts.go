@@ -229,6 +229,10 @@ func (d *dayFiles) sinks() sim.Sinks {
 		BLEPings:            sink[rows.BLEPing](d),
 		CustomerZoneChanges: sink[rows.CustomerZoneChange](d),
 		StoreOps:            sink[rows.StoreOp](d),
+		Reorders:            sink[rows.Reorder](d),
+		DCInventoryTxn:      sink[rows.DCInventoryTxn](d),
+		TruckMoves:          sink[rows.TruckMove](d),
+		TruckInventory:      sink[rows.TruckInventory](d),
 	}
 }
 

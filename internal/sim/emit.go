@@ -22,6 +22,10 @@ type Sinks struct {
 	BLEPings            Sink[rows.BLEPing]
 	CustomerZoneChanges Sink[rows.CustomerZoneChange]
 	StoreOps            Sink[rows.StoreOp]
+	Reorders            Sink[rows.Reorder]
+	DCInventoryTxn      Sink[rows.DCInventoryTxn]
+	TruckMoves          Sink[rows.TruckMove]
+	TruckInventory      Sink[rows.TruckInventory]
 }
 
 const batchRows = 2048
@@ -78,6 +82,10 @@ type emitter struct {
 	pings     buffer[rows.BLEPing]
 	zones     buffer[rows.CustomerZoneChange]
 	ops       buffer[rows.StoreOp]
+	reorders  buffer[rows.Reorder]
+	dcInv     buffer[rows.DCInventoryTxn]
+	moves     buffer[rows.TruckMove]
+	truckInv  buffer[rows.TruckInventory]
 }
 
 func newEmitter(s Sinks) *emitter {
@@ -92,6 +100,10 @@ func newEmitter(s Sinks) *emitter {
 	e.pings = newBuffer(s.BLEPings, &e.err)
 	e.zones = newBuffer(s.CustomerZoneChanges, &e.err)
 	e.ops = newBuffer(s.StoreOps, &e.err)
+	e.reorders = newBuffer(s.Reorders, &e.err)
+	e.dcInv = newBuffer(s.DCInventoryTxn, &e.err)
+	e.moves = newBuffer(s.TruckMoves, &e.err)
+	e.truckInv = newBuffer(s.TruckInventory, &e.err)
 	return e
 }
 
@@ -106,5 +118,9 @@ func (e *emitter) flush() error {
 	e.pings.flush()
 	e.zones.flush()
 	e.ops.flush()
+	e.reorders.flush()
+	e.dcInv.flush()
+	e.moves.flush()
+	e.truckInv.flush()
 	return e.err
 }

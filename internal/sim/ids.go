@@ -44,6 +44,10 @@ const (
 	traceStoreOp
 	traceStockout
 	traceCount
+	traceReorder
+	traceShipment
+	traceOrder
+	traceImpression
 )
 
 // traceKey holds the four round keys of the trace id permutation.

@@ -74,17 +74,31 @@ type storeInfo struct {
 	customers  []int32
 	custCum    []float64
 	initial    []rows.StoreInventoryInitial
+	dcMiles    float64 // road distance to the supplying DC
+}
+
+type dcInfo struct {
+	row     *rows.DistributionCenter
+	id      int64
+	place   int64 // the DC's place in composed ids
+	initial []rows.DCInventoryInitial
+	// trucks are the DC's own trucks (indexes into master trucks), in id
+	// order; NetworkState.DC.TruckFree follows the same order.
+	trucks []int
+	// supplierMiles is the distance from the DC's suppliers.
+	supplierMiles float64
 }
 
 type productInfo struct {
-	id        int64
-	price     int64
-	dept      uint8
-	tax       uint8
-	launch    civil.Date
-	tags      uint32 // bit i = dict.Tags()[i]
-	pop       float64
+	id         int64
+	price      int64
+	dept       uint8
+	tax        uint8
+	launch     civil.Date
+	tags       uint32 // bit i = dict.Tags()[i]
+	pop        float64
 	perishable bool
+	cold       bool // requires refrigeration
 }
 
 type promoInfo struct {
@@ -105,11 +119,15 @@ type Model struct {
 	start    civil.Date
 	end      civil.Date
 	networks []Network
-	stores   []storeInfo
-	products []productInfo
-	tags     []string
-	depts    []string
-	promos   []promoInfo
+	dcs      []dcInfo
+	// supplierTrucks are the supplier fleet (dc_id null) by kind: [0]
+	// ambient, [1] refrigerated, indexes into master trucks in id order.
+	supplierTrucks [2][]int
+	stores         []storeInfo
+	products       []productInfo
+	tags           []string
+	depts          []string
+	promos         []promoInfo
 	// unitsScale turns mission × format factors into mean units per receipt.
 	unitsScale float64
 }
@@ -131,6 +149,7 @@ func NewModel(cfg *config.Config, data *master.Data, start, end civil.Date) (*Mo
 	if err := m.indexStores(); err != nil {
 		return nil, err
 	}
+	m.indexSupply()
 	m.indexCustomers()
 	m.indexPromos()
 	m.unitsScale = m.computeUnitsScale()
@@ -181,6 +200,7 @@ func (m *Model) indexProducts() error {
 		info := &m.products[i]
 		info.id, info.price, info.dept, info.launch = p.ProductID, p.SalePrice, d, civil.Date(p.LaunchDate)
 		info.perishable = m.depts[d] == dict.DeptGrocery
+		info.cold = p.RequiresRefrigeration
 		switch p.Taxability {
 		case dict.NonTaxable:
 			info.tax = taxNone
@@ -401,4 +421,37 @@ func (m *Model) computeUnitsScale() float64 {
 		return m.cfg.Volume.ItemsPerTicketMean
 	}
 	return m.cfg.Volume.ItemsPerTicketMean * den / num
+}
+
+// indexSupply indexes DCs, their fleets and the supplier fleet, and the
+// road distances of the supply network.
+func (m *Model) indexSupply() {
+	m.dcs = make([]dcInfo, len(m.data.DCs))
+	for i := range m.data.DCs {
+		dc := &m.data.DCs[i]
+		r := m.src.Key("supplier-distance").With(dc.DCID).Rand()
+		m.dcs[i] = dcInfo{
+			row: dc, id: dc.DCID, place: dcPlaceBase + dc.DCID,
+			initial:       m.data.DCInventory(i),
+			supplierMiles: rng.FloatBetween(r, 80, 260),
+		}
+	}
+	for ti := range m.data.Trucks {
+		t := &m.data.Trucks[ti]
+		kind := 0
+		if t.Refrigerated {
+			kind = 1
+		}
+		if t.DCID == 0 {
+			m.supplierTrucks[kind] = append(m.supplierTrucks[kind], ti)
+			continue
+		}
+		m.dcs[t.DCID-1].trucks = append(m.dcs[t.DCID-1].trucks, ti)
+	}
+	for i := range m.stores {
+		s := &m.stores[i]
+		dc := &m.data.DCs[s.row.DCID-1]
+		// Roads are about 1.25 times the straight line.
+		s.dcMiles = 1.25*master.Miles(s.row.Latitude, s.row.Longitude, dc.Latitude, dc.Longitude) + 2
+	}
 }

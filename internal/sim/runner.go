@@ -44,6 +44,13 @@ type Runner struct {
 	returns  []PendingReturn
 	episodes []episode
 	epIndex  []int32 // product → episode index + 1 for the current store-day
+
+	// Supply chain scratch.
+	shipEvents []shipEvent
+	deliveries [][]delivery // by store position in the network
+	storeLocal map[int64]int
+	orders     []order
+	dcEpisodes []episode
 }
 
 type visitor struct {
@@ -77,17 +84,24 @@ type ping struct {
 	seq  int8
 }
 
-// checkout is a sale or a return, processed in time order.
+// checkout is a delivery, a return or a sale, processed in time order.
 type checkout struct {
-	sec int32
-	ret int32 // -1 for a sale, else index into returns
-	vis int32
+	sec  int32
+	kind int8
+	idx  int32 // into the hour's deliveries, the day's returns or the visitors
 }
+
+const (
+	evDelivery int8 = iota
+	evReturn
+	evSale
+)
 
 type episode struct {
 	product int32
 	start   int32
 	lost    int32
+	restock int32 // second the stock came back, -1 while out
 }
 
 // NewRunner starts network n from st (InitialState for a fresh run).
@@ -100,6 +114,11 @@ func (m *Model) NewRunner(n Network, st *NetworkState) (*Runner, error) {
 	r.vr = rand.New(&r.visPCG)
 	r.prodWeight = make([]float64, len(m.products))
 	r.epIndex = make([]int32, len(m.products))
+	r.deliveries = make([][]delivery, len(n.Stores))
+	r.storeLocal = make(map[int64]int, len(n.Stores))
+	for i, si := range n.Stores {
+		r.storeLocal[m.stores[si].id] = i
+	}
 	return r, nil
 }
 
@@ -117,17 +136,29 @@ func (r *Runner) RunDay(ctx context.Context, day civil.Date, sinks Sinks) error 
 		return fmt.Errorf("day %s is outside the simulated years", day)
 	}
 	r.e.reset(sinks)
-	if !calendar.Closed(day) {
+	r.dcPass(day)
+	open := !calendar.Closed(day)
+	if open {
 		r.dayWeights(day)
-		for i, si := range r.net.Stores {
-			if err := ctx.Err(); err != nil {
-				return err
+	}
+	for i, si := range r.net.Stores {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !open {
+			// Closed: only trucks come, unloading what they bring.
+			r.resetEpisodes()
+			for _, d := range r.deliveries[i] {
+				r.processDelivery(&r.m.stores[si], &r.st.Stores[i], day, d)
 			}
-			if err := r.runStore(si, &r.st.Stores[i], day); err != nil {
-				return err
-			}
+			continue
+		}
+		if err := r.runStore(si, &r.st.Stores[i], day); err != nil {
+			return err
 		}
 	}
+	r.replenish(day, open)
+	r.dropCompleted()
 	if err := r.e.flush(); err != nil {
 		return err
 	}
@@ -217,10 +248,7 @@ func (r *Runner) runStore(si int, ss *StoreState, day civil.Date) error {
 	if len(r.pick) == 0 {
 		return nil
 	}
-	for _, ep := range r.episodes {
-		r.epIndex[ep.product] = 0
-	}
-	r.episodes = r.episodes[:0]
+	r.resetEpisodes()
 	// Today's returns: the prefix of the pending list (it is sorted).
 	n := 0
 	for n < len(ss.Returns) && ss.Returns[n].Day <= day {
@@ -229,8 +257,11 @@ func (r *Runner) runStore(si int, ss *StoreState, day civil.Date) error {
 	r.returns = append(r.returns[:0], ss.Returns[:n]...)
 	ss.Returns = slices.Delete(ss.Returns, 0, n)
 
+	local := r.storeLocal[s.id]
+	deliv := r.deliveries[local]
 	r.storeOp(s, day, int32(s.openSec), "OPENED", 0)
 	seq := storeSeq{}
+	nextDelivery := 0
 	expected := float64(m.cfg.Volume.CustomersPerDay) * s.mult * m.cal.DayFactor(day)
 	shares := calendar.HourShares(day, s.open)
 	nextReturn := 0
@@ -242,14 +273,26 @@ func (r *Runner) runStore(si int, ss *StoreState, day civil.Date) error {
 		if hi <= lo {
 			continue
 		}
+		// Deliveries before this hour (before opening, or in a gap).
+		for nextDelivery < len(deliv) && deliv[nextDelivery].sec < lo {
+			r.processDelivery(s, ss, day, deliv[nextDelivery])
+			nextDelivery++
+		}
 		end := nextReturn
 		for end < len(r.returns) && r.returns[end].Second < hi {
 			end++
 		}
-		if err := r.runHour(si, ss, day, h, lo, hi, expected*shares[h], nextReturn, end, &seq); err != nil {
+		dEnd := nextDelivery
+		for dEnd < len(deliv) && deliv[dEnd].sec < hi {
+			dEnd++
+		}
+		if err := r.runHour(si, ss, day, h, lo, hi, expected*shares[h], nextReturn, end, deliv[nextDelivery:dEnd], &seq); err != nil {
 			return err
 		}
-		nextReturn = end
+		nextReturn, nextDelivery = end, dEnd
+	}
+	for ; nextDelivery < len(deliv); nextDelivery++ {
+		r.processDelivery(s, ss, day, deliv[nextDelivery])
 	}
 	// Returns the opening hours could not place (none by construction).
 	if nextReturn < len(r.returns) {
@@ -305,7 +348,7 @@ const (
 	pingEveryZoneSec = 120
 )
 
-func (r *Runner) runHour(si int, ss *StoreState, day civil.Date, h int, lo, hi int32, expReceipts float64, retLo, retHi int, seq *storeSeq) error {
+func (r *Runner) runHour(si int, ss *StoreState, day civil.Date, h int, lo, hi int32, expReceipts float64, retLo, retHi int, deliv []delivery, seq *storeSeq) error {
 	m := r.m
 	s := &m.stores[si]
 	m.src.Key("store-hour").With(s.id).With(int64(day)).With(int64(h)).Reseed(&r.hourPCG)
@@ -325,25 +368,32 @@ func (r *Runner) runHour(si int, ss *StoreState, day civil.Date, h int, lo, hi i
 	r.sensorPings(s, day, h)
 
 	// Sales and returns of the hour, in time order.
+	// Deliveries, returns and sales of the hour, in time order.
 	r.events = r.events[:0]
-	for i := range r.visitors {
-		if r.visitors[i].buyer {
-			r.events = append(r.events, checkout{sec: r.visitors[i].pay, ret: -1, vis: int32(i)})
-		}
+	for k := range deliv {
+		r.events = append(r.events, checkout{sec: deliv[k].sec, kind: evDelivery, idx: int32(k)})
 	}
 	for k := retLo; k < retHi; k++ {
-		r.events = append(r.events, checkout{sec: r.returns[k].Second, ret: int32(k)})
+		r.events = append(r.events, checkout{sec: r.returns[k].Second, kind: evReturn, idx: int32(k)})
+	}
+	for i := range r.visitors {
+		if r.visitors[i].buyer {
+			r.events = append(r.events, checkout{sec: r.visitors[i].pay, kind: evSale, idx: int32(i)})
+		}
 	}
 	slices.SortFunc(r.events, func(a, b checkout) int {
-		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.ret, b.ret), cmp.Compare(a.vis, b.vis))
+		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.kind, b.kind), cmp.Compare(a.idx, b.idx))
 	})
 	r.pays = r.pays[:0]
 	for _, ev := range r.events {
 		var err error
-		if ev.ret >= 0 {
-			err = r.processReturn(si, ss, day, &r.returns[ev.ret], seq)
-		} else {
-			err = r.processSale(si, ss, day, int(ev.vis), seq)
+		switch ev.kind {
+		case evDelivery:
+			r.processDelivery(s, ss, day, deliv[ev.idx])
+		case evReturn:
+			err = r.processReturn(si, ss, day, &r.returns[ev.idx], seq)
+		default:
+			err = r.processSale(si, ss, day, int(ev.idx), seq)
 		}
 		if err != nil {
 			return err
@@ -508,4 +558,12 @@ func anonymousDevice(h uint64) string {
 		}
 	}
 	return string(b[:])
+}
+
+// resetEpisodes starts a store-day with no out-of-stock episode.
+func (r *Runner) resetEpisodes() {
+	for _, ep := range r.episodes {
+		r.epIndex[ep.product] = 0
+	}
+	r.episodes = r.episodes[:0]
 }

@@ -71,7 +71,7 @@ func (r *Runner) lose(product int32, sec int32, units int32) {
 		r.episodes[k-1].lost += units
 		return
 	}
-	r.episodes = append(r.episodes, episode{product: product, start: sec, lost: units})
+	r.episodes = append(r.episodes, episode{product: product, start: sec, lost: units, restock: -1})
 	r.epIndex[product] = int32(len(r.episodes))
 }
 
@@ -490,10 +490,14 @@ func (r *Runner) endOfDay(si int, ss *StoreState, day civil.Date) {
 		}
 		return int(a.product - b.product)
 	})
-	for _, ep := range r.episodes {
+	for k, ep := range r.episodes {
+		var restocked int64
+		if ep.restock >= 0 {
+			restocked = day.Micros(int(ep.restock))
+		}
 		r.e.stockouts.add(&rows.Stockout{
-			TraceID: m.tk.trace(traceStockout, pd, uint64(ep.product)), EventTS: day.Micros(int(ep.start)),
-			StoreID: s.id, ProductID: m.products[ep.product].id, LostUnits: ep.lost,
+			TraceID: m.tk.trace(traceStockout, pd, uint64(ep.product)<<16|uint64(k+1)), EventTS: day.Micros(int(ep.start)),
+			StoreID: s.id, ProductID: m.products[ep.product].id, LostUnits: ep.lost, RestockedTS: restocked,
 		})
 	}
 }

@@ -16,6 +16,52 @@ type NetworkState struct {
 	// Next is the first day not yet simulated.
 	Next   civil.Date   `json:"next_day"`
 	Stores []StoreState `json:"stores"`
+	DC     DCState      `json:"dc"`
+	// Shipments are scheduled or moving, ordered by id.
+	Shipments []Shipment `json:"shipments"`
+	// SupplierSlots are the future days already booked on supplier trucks.
+	SupplierSlots []Slot `json:"supplier_slots"`
+}
+
+// DCState is the DC's stock and fleet.
+type DCState struct {
+	// OnHand, Reserved (promised to scheduled outbound shipments) and
+	// InTransit (ordered from suppliers), indexed by product id - 1.
+	OnHand    []int32 `json:"on_hand"`
+	Reserved  []int32 `json:"reserved"`
+	InTransit []int32 `json:"in_transit"`
+	// TruckFree is when each of the DC's trucks (in truck id order) is back
+	// and free, in micros.
+	TruckFree []int64 `json:"truck_free"`
+}
+
+// Shipment is one truckload, from the DC to a store or from a supplier to
+// the DC, with its whole timeline fixed when it is scheduled.
+type Shipment struct {
+	ID           int64      `json:"shipment_id"`
+	Trace        [16]byte   `json:"trace_id"`
+	TruckID      int64      `json:"truck_id"`
+	FromSupplier bool       `json:"from_supplier"`
+	StoreID      int64      `json:"store_id,omitempty"`
+	Units        int32      `json:"units"`
+	Lines        []ShipLine `json:"lines"`
+	// Times of SCHEDULED, LOADING, IN_TRANSIT, ARRIVED, UNLOADING and
+	// COMPLETED, in micros.
+	Times [6]int64 `json:"times"`
+	// Done counts the statuses already emitted.
+	Done int `json:"done"`
+}
+
+// ShipLine is a product on a shipment.
+type ShipLine struct {
+	Product int32 `json:"product"` // product id - 1
+	Qty     int32 `json:"qty"`
+}
+
+// Slot is a supplier truck booked for a day.
+type Slot struct {
+	TruckID int64      `json:"truck_id"`
+	Day     civil.Date `json:"day"`
 }
 
 // StoreState is one store's stock and open business.
@@ -24,6 +70,9 @@ type StoreState struct {
 	// OnHand is indexed by product id - 1; -1 marks a product the store
 	// does not carry.
 	OnHand []int32 `json:"on_hand"`
+	// InTransit is indexed like OnHand: units shipped by the DC, not yet
+	// unloaded.
+	InTransit []int32 `json:"in_transit"`
 	// Returns are sales that will come back, ordered by (day, second).
 	Returns []PendingReturn `json:"pending_returns"`
 }
@@ -63,7 +112,19 @@ func (m *Model) InitialState(n Network) *NetworkState {
 		for _, pos := range s.initial {
 			onHand[pos.ProductID-1] = pos.Quantity
 		}
-		st.Stores = append(st.Stores, StoreState{StoreID: s.id, OnHand: onHand})
+		st.Stores = append(st.Stores, StoreState{StoreID: s.id, OnHand: onHand, InTransit: make([]int32, len(m.products))})
+	}
+	dc := &m.dcs[n.DCIndex]
+	st.DC = DCState{
+		OnHand:    make([]int32, len(m.products)),
+		Reserved:  make([]int32, len(m.products)),
+		InTransit: make([]int32, len(m.products)),
+	}
+	for _, pos := range dc.initial {
+		st.DC.OnHand[pos.ProductID-1] = pos.Quantity
+	}
+	for range dc.trucks {
+		st.DC.TruckFree = append(st.DC.TruckFree, 0)
 	}
 	return st
 }
@@ -75,9 +136,14 @@ func (m *Model) Check(n Network, st *NetworkState) error {
 	}
 	for i, si := range n.Stores {
 		ss := &st.Stores[i]
-		if ss.StoreID != m.stores[si].id || len(ss.OnHand) != len(m.products) {
+		if ss.StoreID != m.stores[si].id || len(ss.OnHand) != len(m.products) || len(ss.InTransit) != len(m.products) {
 			return fmt.Errorf("state of store %d does not match the master data", ss.StoreID)
 		}
+	}
+	dc := &m.dcs[n.DCIndex]
+	if len(st.DC.OnHand) != len(m.products) || len(st.DC.Reserved) != len(m.products) ||
+		len(st.DC.InTransit) != len(m.products) || len(st.DC.TruckFree) != len(dc.trucks) {
+		return fmt.Errorf("state of DC %d does not match the master data", st.DCID)
 	}
 	return nil
 }
