@@ -30,6 +30,7 @@ type runFlags struct {
 	tables     string
 	quiet      bool
 	json       bool
+	cpuProfile string
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
@@ -46,6 +47,8 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.tables, "tables", "", "comma-separated tables to write (default: all)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.BoolVar(&f.json, "json", false, "machine-readable progress and summary (JSON lines)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	_ = fs.MarkHidden("cpuprofile")
 }
 
 // overrides maps the flags that were set to config keys.

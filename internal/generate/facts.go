@@ -69,7 +69,9 @@ func Facts(ctx context.Context, o Options, data *master.Data) (*FactsResult, err
 		wg       sync.WaitGroup
 	)
 	next := make(chan int)
-	for range max(1, min(o.Workers, len(nets))) {
+	// Twice as many networks as workers are in flight, so that one that waits
+	// for its files to reach the disk does not leave a core idle.
+	for range max(1, min(2*o.Workers, len(nets))) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -219,20 +221,23 @@ func sink[T any, PT rows.Row[T]](d *dayFiles) sim.Sink[T] {
 
 func (d *dayFiles) sinks() sim.Sinks {
 	return sim.Sinks{
-		Receipts:            sink[rows.Receipt](d),
-		ReceiptLines:        sink[rows.ReceiptLine](d),
-		Payments:            sink[rows.Payment](d),
-		PromotionsApplied:   sink[rows.PromotionApplied](d),
-		StoreInventoryTxn:   sink[rows.StoreInventoryTxn](d),
-		Stockouts:           sink[rows.Stockout](d),
-		FootTraffic:         sink[rows.FootTraffic](d),
-		BLEPings:            sink[rows.BLEPing](d),
-		CustomerZoneChanges: sink[rows.CustomerZoneChange](d),
-		StoreOps:            sink[rows.StoreOp](d),
-		Reorders:            sink[rows.Reorder](d),
-		DCInventoryTxn:      sink[rows.DCInventoryTxn](d),
-		TruckMoves:          sink[rows.TruckMove](d),
-		TruckInventory:      sink[rows.TruckInventory](d),
+		Receipts:             sink[rows.Receipt](d),
+		ReceiptLines:         sink[rows.ReceiptLine](d),
+		Payments:             sink[rows.Payment](d),
+		PromotionsApplied:    sink[rows.PromotionApplied](d),
+		StoreInventoryTxn:    sink[rows.StoreInventoryTxn](d),
+		Stockouts:            sink[rows.Stockout](d),
+		FootTraffic:          sink[rows.FootTraffic](d),
+		BLEPings:             sink[rows.BLEPing](d),
+		CustomerZoneChanges:  sink[rows.CustomerZoneChange](d),
+		StoreOps:             sink[rows.StoreOp](d),
+		Reorders:             sink[rows.Reorder](d),
+		DCInventoryTxn:       sink[rows.DCInventoryTxn](d),
+		TruckMoves:           sink[rows.TruckMove](d),
+		TruckInventory:       sink[rows.TruckInventory](d),
+		MarketingImpressions: sink[rows.MarketingImpression](d),
+		OnlineOrders:         sink[rows.OnlineOrder](d),
+		OnlineOrderLines:     sink[rows.OnlineOrderLine](d),
 	}
 }
 

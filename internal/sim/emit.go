@@ -12,20 +12,23 @@ type Sink[T any] interface {
 // drops its table: the simulation still runs, so the other tables are the
 // same as in a full run.
 type Sinks struct {
-	Receipts            Sink[rows.Receipt]
-	ReceiptLines        Sink[rows.ReceiptLine]
-	Payments            Sink[rows.Payment]
-	PromotionsApplied   Sink[rows.PromotionApplied]
-	StoreInventoryTxn   Sink[rows.StoreInventoryTxn]
-	Stockouts           Sink[rows.Stockout]
-	FootTraffic         Sink[rows.FootTraffic]
-	BLEPings            Sink[rows.BLEPing]
-	CustomerZoneChanges Sink[rows.CustomerZoneChange]
-	StoreOps            Sink[rows.StoreOp]
-	Reorders            Sink[rows.Reorder]
-	DCInventoryTxn      Sink[rows.DCInventoryTxn]
-	TruckMoves          Sink[rows.TruckMove]
-	TruckInventory      Sink[rows.TruckInventory]
+	Receipts             Sink[rows.Receipt]
+	ReceiptLines         Sink[rows.ReceiptLine]
+	Payments             Sink[rows.Payment]
+	PromotionsApplied    Sink[rows.PromotionApplied]
+	StoreInventoryTxn    Sink[rows.StoreInventoryTxn]
+	Stockouts            Sink[rows.Stockout]
+	FootTraffic          Sink[rows.FootTraffic]
+	BLEPings             Sink[rows.BLEPing]
+	CustomerZoneChanges  Sink[rows.CustomerZoneChange]
+	StoreOps             Sink[rows.StoreOp]
+	Reorders             Sink[rows.Reorder]
+	DCInventoryTxn       Sink[rows.DCInventoryTxn]
+	TruckMoves           Sink[rows.TruckMove]
+	TruckInventory       Sink[rows.TruckInventory]
+	MarketingImpressions Sink[rows.MarketingImpression]
+	OnlineOrders         Sink[rows.OnlineOrder]
+	OnlineOrderLines     Sink[rows.OnlineOrderLine]
 }
 
 const batchRows = 2048
@@ -71,21 +74,24 @@ func (b *buffer[T]) flush() {
 
 // emitter holds one buffer per table.
 type emitter struct {
-	err       error
-	receipts  buffer[rows.Receipt]
-	lines     buffer[rows.ReceiptLine]
-	payments  buffer[rows.Payment]
-	promos    buffer[rows.PromotionApplied]
-	storeInv  buffer[rows.StoreInventoryTxn]
-	stockouts buffer[rows.Stockout]
-	foot      buffer[rows.FootTraffic]
-	pings     buffer[rows.BLEPing]
-	zones     buffer[rows.CustomerZoneChange]
-	ops       buffer[rows.StoreOp]
-	reorders  buffer[rows.Reorder]
-	dcInv     buffer[rows.DCInventoryTxn]
-	moves     buffer[rows.TruckMove]
-	truckInv  buffer[rows.TruckInventory]
+	err         error
+	receipts    buffer[rows.Receipt]
+	lines       buffer[rows.ReceiptLine]
+	payments    buffer[rows.Payment]
+	promos      buffer[rows.PromotionApplied]
+	storeInv    buffer[rows.StoreInventoryTxn]
+	stockouts   buffer[rows.Stockout]
+	foot        buffer[rows.FootTraffic]
+	pings       buffer[rows.BLEPing]
+	zones       buffer[rows.CustomerZoneChange]
+	ops         buffer[rows.StoreOp]
+	reorders    buffer[rows.Reorder]
+	dcInv       buffer[rows.DCInventoryTxn]
+	moves       buffer[rows.TruckMove]
+	truckInv    buffer[rows.TruckInventory]
+	impressions buffer[rows.MarketingImpression]
+	orders      buffer[rows.OnlineOrder]
+	orderLines  buffer[rows.OnlineOrderLine]
 }
 
 func newEmitter(s Sinks) *emitter {
@@ -104,6 +110,9 @@ func newEmitter(s Sinks) *emitter {
 	e.dcInv = newBuffer(s.DCInventoryTxn, &e.err)
 	e.moves = newBuffer(s.TruckMoves, &e.err)
 	e.truckInv = newBuffer(s.TruckInventory, &e.err)
+	e.impressions = newBuffer(s.MarketingImpressions, &e.err)
+	e.orders = newBuffer(s.OnlineOrders, &e.err)
+	e.orderLines = newBuffer(s.OnlineOrderLines, &e.err)
 	return e
 }
 
@@ -122,5 +131,8 @@ func (e *emitter) flush() error {
 	e.dcInv.flush()
 	e.moves.flush()
 	e.truckInv.flush()
+	e.impressions.flush()
+	e.orders.flush()
+	e.orderLines.flush()
 	return e.err
 }

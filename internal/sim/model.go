@@ -128,6 +128,8 @@ type Model struct {
 	tags           []string
 	depts          []string
 	promos         []promoInfo
+	// campaigns with at least one known channel.
+	campaigns []campaignInfo
 	// unitsScale turns mission × format factors into mean units per receipt.
 	unitsScale float64
 }
@@ -152,6 +154,7 @@ func NewModel(cfg *config.Config, data *master.Data, start, end civil.Date) (*Mo
 	m.indexSupply()
 	m.indexCustomers()
 	m.indexPromos()
+	m.indexCampaigns()
 	m.unitsScale = m.computeUnitsScale()
 	return m, nil
 }

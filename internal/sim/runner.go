@@ -51,6 +51,17 @@ type Runner struct {
 	storeLocal map[int64]int
 	orders     []order
 	dcEpisodes []episode
+
+	// Marketing and online scratch.
+	custs       []int32 // customers whose home store is in the network
+	custShare   float64 // their share of all customers
+	times       []int32
+	todayVisits []PendingVisit
+	onlinePick  []int32
+	onlineCum   []float64
+	orderRows   []rows.OnlineOrder
+	lineRows    []rows.OnlineOrderLine
+	orderPays   []rows.Payment
 }
 
 type visitor struct {
@@ -62,6 +73,7 @@ type visitor struct {
 	nz                 uint8
 	lineLo, lineHi     int32
 	deviceID           string
+	campaign           int64 // campaign that brought the visitor
 }
 
 // intent is a product a buyer means to buy.
@@ -119,6 +131,14 @@ func (m *Model) NewRunner(n Network, st *NetworkState) (*Runner, error) {
 	for i, si := range n.Stores {
 		r.storeLocal[m.stores[si].id] = i
 	}
+	for ci := range m.data.Customers {
+		if _, ok := r.storeLocal[m.data.Customers[ci].HomeStoreID]; ok {
+			r.custs = append(r.custs, int32(ci))
+		}
+	}
+	if len(m.data.Customers) > 0 {
+		r.custShare = float64(len(r.custs)) / float64(len(m.data.Customers))
+	}
 	return r, nil
 }
 
@@ -136,11 +156,17 @@ func (r *Runner) RunDay(ctx context.Context, day civil.Date, sinks Sinks) error 
 		return fmt.Errorf("day %s is outside the simulated years", day)
 	}
 	r.e.reset(sinks)
+	r.dayWeights(day)
+	r.impressions(day)
+	n := 0
+	for n < len(r.st.Visits) && r.st.Visits[n].Day <= day {
+		n++
+	}
+	r.todayVisits = append(r.todayVisits[:0], r.st.Visits[:n]...)
+	r.st.Visits = slices.Delete(r.st.Visits, 0, n)
+	r.createOrders(day)
 	r.dcPass(day)
 	open := !calendar.Closed(day)
-	if open {
-		r.dayWeights(day)
-	}
 	for i, si := range r.net.Stores {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -159,6 +185,7 @@ func (r *Runner) RunDay(ctx context.Context, day civil.Date, sinks Sinks) error 
 	}
 	r.replenish(day, open)
 	r.dropCompleted()
+	r.orderEvents(day)
 	if err := r.e.flush(); err != nil {
 		return err
 	}
@@ -282,6 +309,7 @@ func (r *Runner) runStore(si int, ss *StoreState, day civil.Date) error {
 		for end < len(r.returns) && r.returns[end].Second < hi {
 			end++
 		}
+		r.pickAtStore(s, ss, day.Micros(int(lo)))
 		dEnd := nextDelivery
 		for dEnd < len(deliv) && deliv[dEnd].sec < hi {
 			dEnd++
@@ -362,7 +390,17 @@ func (r *Runner) runHour(si int, ss *StoreState, day civil.Date, h int, lo, hi i
 	vk := m.src.Key("visitor").With(s.id).With(int64(day)).With(int64(h))
 	for i := range nVisitors {
 		vk.With(int64(i)).Reseed(&r.visPCG)
-		r.visitors = append(r.visitors, r.newVisitor(s, day, h, i, lo, window, conv, pDevice))
+		r.visitors = append(r.visitors, r.newVisitor(s, day, h, i, lo, window, conv, pDevice, nil))
+	}
+	// Customers brought by a campaign come on top.
+	for k := range r.todayVisits {
+		pv := &r.todayVisits[k]
+		if int(pv.Hour) != h || pv.StoreID != s.id {
+			continue
+		}
+		i := len(r.visitors)
+		m.src.Key("campaign-visit").With(s.id).With(int64(day)).With(int64(h)).With(int64(pv.Customer)).With(pv.CampaignID).Reseed(&r.visPCG)
+		r.visitors = append(r.visitors, r.newVisitor(s, day, h, i, lo, window, conv, pDevice, pv))
 	}
 	r.footTraffic(s, day, h)
 	r.sensorPings(s, day, h)
@@ -409,14 +447,17 @@ func (r *Runner) runHour(si int, ss *StoreState, day civil.Date, h int, lo, hi i
 // newVisitor draws one visitor of a store-hour with the visitor generator:
 // times, device, whether they buy, who they are, their mission, what they
 // mean to buy and the zones they walk through.
-func (r *Runner) newVisitor(s *storeInfo, day civil.Date, h, i int, lo, window int32, conv, pDevice float64) visitor {
+func (r *Runner) newVisitor(s *storeInfo, day civil.Date, h, i int, lo, window int32, conv, pDevice float64, forced *PendingVisit) visitor {
 	vr := r.vr
 	v := visitor{cust: -1}
 	v.device = vr.Float64() < pDevice
 	v.buyer = v.device && vr.Float64() < conv/pDevice
+	if forced != nil {
+		v.device, v.buyer, v.cust, v.campaign = true, true, forced.Customer, forced.CampaignID
+	}
 	// Who: buyers are mostly known customers who prefer this store; some
 	// device-carrying browsers are known too.
-	if v.device && len(s.customers) > 0 {
+	if forced == nil && v.device && len(s.customers) > 0 {
 		share := knownBrowserShare
 		if v.buyer {
 			share = knownBuyerShare

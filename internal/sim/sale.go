@@ -156,7 +156,7 @@ func (r *Runner) processSale(si int, ss *StoreState, day civil.Date, vi int, seq
 	r.e.receipts.add(&rows.Receipt{
 		TraceID: trace, EventTS: ts, StoreID: s.id, CustomerID: custID, ReceiptID: receiptID,
 		ReceiptType: "SALE", Subtotal: sub, Discount: disc, Tax: tax, Total: total,
-		TenderType: tenderName(tender), ItemCount: units,
+		TenderType: tenderName(tender), ItemCount: units, CampaignID: v.campaign,
 	})
 	for i := range r.basket {
 		l := &r.basket[i]

@@ -35,6 +35,9 @@ type capture struct {
 	dcInv     memSink[rows.DCInventoryTxn]
 	moves     memSink[rows.TruckMove]
 	truckInv  memSink[rows.TruckInventory]
+	impr      memSink[rows.MarketingImpression]
+	orders    memSink[rows.OnlineOrder]
+	oLines    memSink[rows.OnlineOrderLine]
 }
 
 func (c *capture) sinks() Sinks {
@@ -42,7 +45,8 @@ func (c *capture) sinks() Sinks {
 		Receipts: &c.receipts, ReceiptLines: &c.lines, Payments: &c.payments, PromotionsApplied: &c.promos,
 		StoreInventoryTxn: &c.inv, Stockouts: &c.stockouts, FootTraffic: &c.foot, BLEPings: &c.pings,
 		CustomerZoneChanges: &c.zones, StoreOps: &c.ops, Reorders: &c.reorders, DCInventoryTxn: &c.dcInv,
-		TruckMoves: &c.moves, TruckInventory: &c.truckInv,
+		TruckMoves: &c.moves, TruckInventory: &c.truckInv, MarketingImpressions: &c.impr,
+		OnlineOrders: &c.orders, OnlineOrderLines: &c.oLines,
 	}
 }
 
@@ -90,6 +94,15 @@ func (c *capture) encode() []byte {
 	}
 	for i := range c.truckInv.rows {
 		b = c.truckInv.rows[i].AppendCSV(b)
+	}
+	for i := range c.impr.rows {
+		b = c.impr.rows[i].AppendCSV(b)
+	}
+	for i := range c.orders.rows {
+		b = c.orders.rows[i].AppendCSV(b)
+	}
+	for i := range c.oLines.rows {
+		b = c.oLines.rows[i].AppendCSV(b)
 	}
 	return b
 }
@@ -223,6 +236,9 @@ func checkInvariants(t *testing.T, w *world, caps []*capture, start, end civil.D
 			if sub != r.Subtotal || disc != r.Discount || tax != r.Tax || r.Total != sub-disc+tax || n != r.ItemCount {
 				t.Fatalf("receipt %d: header %+v does not match its lines", r.ReceiptID, r)
 			}
+			if r.ReceiptID == 0 {
+				continue
+			}
 			if ap := approved[r.ReceiptID]; len(ap) != 1 || ap[0].Amount != r.Total {
 				t.Fatalf("receipt %d: approved payments %+v for total %d", r.ReceiptID, ap, r.Total)
 			}
@@ -311,6 +327,7 @@ func checkInvariants(t *testing.T, w *world, caps []*capture, start, end civil.D
 			t.Errorf("known-device share %.3f outside 20-40 %%", share)
 		}
 		checkSupply(t, w, c, caps)
+		checkOnline(t, w, c)
 		// Store ops: one OPENED and one CLOSED per store and open day.
 		ops := map[[2]int64]int{}
 		for _, o := range c.ops.rows {
@@ -620,5 +637,116 @@ func checkSupply(t *testing.T, w *world, c *capture, caps []*capture) {
 		if ro.OnHand+ro.InTransit > ro.ReorderPoint || ro.OrderQty <= 0 {
 			t.Fatalf("reorder %d: on hand %d + in transit %d above reorder point %d", ro.ReorderID, ro.OnHand, ro.InTransit, ro.ReorderPoint)
 		}
+	}
+}
+
+// checkOnline checks online orders (lifecycle, sums, payments) and
+// marketing (cost ranges, known share, attribution).
+func checkOnline(t *testing.T, w *world, c *capture) {
+	lines := map[int64][]rows.OnlineOrderLine{}
+	for _, l := range c.oLines.rows {
+		lines[l.OrderID] = append(lines[l.OrderID], l)
+	}
+	approved := map[int64]int{}
+	paid := map[int64]int64{}
+	for _, p := range c.payments.rows {
+		if p.OrderID != 0 && p.Status == "APPROVED" {
+			approved[p.OrderID]++
+			paid[p.OrderID] = p.Amount
+		}
+	}
+	rowsOf := map[int64][]rows.OnlineOrder{}
+	for _, o := range c.orders.rows {
+		rowsOf[o.OrderID] = append(rowsOf[o.OrderID], o)
+	}
+	cancelled, total := 0, 0
+	lifecycle := []string{"CREATED", "PICKED", "SHIPPED", "DELIVERED"}
+	for id, rs := range rowsOf {
+		total++
+		ls := lines[id]
+		if len(ls) == 0 {
+			t.Fatalf("order %d has no lines", id)
+		}
+		var sub, disc, tax int64
+		for i, l := range ls {
+			if l.LineNumber != int32(i+1) || l.ExtPrice != l.UnitPrice*int64(l.Quantity) {
+				t.Fatalf("order %d line %d: %+v", id, i+1, l)
+			}
+			sub += l.ExtPrice
+			disc += l.Discount
+			tax += l.Tax
+		}
+		for i, o := range rs {
+			if o.Subtotal != sub || o.Discount != disc || o.Tax != tax || o.Total != sub-disc+tax {
+				t.Fatalf("order %d: header %+v does not match its lines", id, o)
+			}
+			if o.Status == "CANCELLED" {
+				if len(rs) != 1 || o.Total != 0 || approved[id] != 0 {
+					t.Fatalf("cancelled order %d: %d rows, total %d, %d payments", id, len(rs), o.Total, approved[id])
+				}
+				cancelled++
+				continue
+			}
+			if o.Status != lifecycle[i] {
+				t.Fatalf("order %d: status %d is %s", id, i, o.Status)
+			}
+			if i > 0 && o.EventTS < rs[i-1].EventTS {
+				t.Fatalf("order %d: %s before %s", id, o.Status, rs[i-1].Status)
+			}
+			if (o.PickedTS != 0 && o.PickedTS < rs[0].EventTS) || (o.ShippedTS != 0 && o.ShippedTS < o.PickedTS) || (o.DeliveredTS != 0 && o.DeliveredTS < o.ShippedTS) {
+				t.Fatalf("order %d: lifecycle times out of order: %+v", id, o)
+			}
+			if o.NodeType == "STORE" && w.data.Stores[o.NodeID-1].DCID != w.data.Stores[w.data.Customers[o.CustomerID-1].HomeStoreID-1].DCID {
+				t.Fatalf("order %d picked at store %d outside the customer's network", id, o.NodeID)
+			}
+		}
+		if rs[0].Status == "CREATED" && (approved[id] != 1 || paid[id] != rs[0].Total) {
+			t.Fatalf("order %d: %d approved payments of %d for %d", id, approved[id], paid[id], rs[0].Total)
+		}
+	}
+	if total > 200 {
+		if share := float64(cancelled) / float64(total); share > 0.05 {
+			t.Errorf("%.3f of orders cancelled", share)
+		}
+	}
+	// Marketing: cost ranges, known share, attribution within 48 h.
+	mc := w.cfg.MarketingCost
+	seen := map[[2]int64][]int64{} // (customer, campaign) → impression times
+	known := 0
+	for _, im := range c.impr.rows {
+		lo, hi := channelCost(mc, im.Channel)
+		mult := map[string]float64{"MOBILE": mc.MobileMultiplier, "TABLET": mc.TabletMultiplier, "DESKTOP": mc.DesktopMultiplier}[im.Device]
+		if float64(im.Cost) < math.Floor(lo*mult*100)-1 || float64(im.Cost) > math.Ceil(hi*mult*100)+1 {
+			t.Fatalf("impression %d: cost %d cents outside %s %.2f-%.2f × %.2f", im.ImpressionID, im.Cost, im.Channel, lo, hi, mult)
+		}
+		if im.CustomerID != 0 {
+			known++
+			k := [2]int64{im.CustomerID, im.CampaignID}
+			seen[k] = append(seen[k], im.EventTS)
+		}
+	}
+	if len(c.impr.rows) > 2000 {
+		if share := float64(known) / float64(len(c.impr.rows)); share < 0.03 || share > 0.08 {
+			t.Errorf("known-customer impression share %.3f outside 3-8 %%", share)
+		}
+	}
+	attributed := 0
+	for _, r := range c.receipts.rows {
+		if r.CampaignID == 0 {
+			continue
+		}
+		attributed++
+		ok := false
+		for _, ts := range seen[[2]int64{r.CustomerID, r.CampaignID}] {
+			if r.EventTS-ts >= 3_600_000_000 && r.EventTS-ts <= 49*3_600_000_000 {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Fatalf("receipt %d carries campaign %d its customer %d did not see in the 48 h before", r.ReceiptID, r.CampaignID, r.CustomerID)
+		}
+	}
+	if len(c.impr.rows) > 20000 && attributed == 0 {
+		t.Error("no receipt attributed to a campaign")
 	}
 }

@@ -21,6 +21,10 @@ type NetworkState struct {
 	Shipments []Shipment `json:"shipments"`
 	// SupplierSlots are the future days already booked on supplier trucks.
 	SupplierSlots []Slot `json:"supplier_slots"`
+	// Visits are campaign-driven visits to come, ordered.
+	Visits []PendingVisit `json:"visits"`
+	// Orders are online orders not yet delivered, ordered by id.
+	Orders []OpenOrder `json:"orders"`
 }
 
 // DCState is the DC's stock and fleet.

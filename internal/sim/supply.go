@@ -64,14 +64,29 @@ func (r *Runner) dcPass(day civil.Date) {
 			r.shipEvents = append(r.shipEvents, shipEvent{at: sh.Times[k], ship: i, status: k})
 		}
 	}
+	// Online orders waiting at the DC are picked at every hour start, after
+	// the shipments' moves of that instant.
+	for h := range 24 {
+		r.shipEvents = append(r.shipEvents, shipEvent{at: dayStart + int64(h)*hour, ship: -1})
+	}
+	id := func(e shipEvent) int64 {
+		if e.ship < 0 {
+			return 1<<63 - 1
+		}
+		return st.Shipments[e.ship].ID
+	}
 	slices.SortFunc(r.shipEvents, func(a, b shipEvent) int {
-		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(st.Shipments[a.ship].ID, st.Shipments[b.ship].ID), cmp.Compare(a.status, b.status))
+		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(id(a), id(b)), cmp.Compare(a.status, b.status))
 	})
 	for i := range r.deliveries {
 		r.deliveries[i] = r.deliveries[i][:0]
 	}
 	dc := &m.dcs[r.net.DCIndex]
 	for _, ev := range r.shipEvents {
+		if ev.ship < 0 {
+			r.pickAtDC(ev.at)
+			continue
+		}
 		sh := &st.Shipments[ev.ship]
 		r.truckMove(sh, ev.status)
 		sh.Done = ev.status + 1
