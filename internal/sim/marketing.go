@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
@@ -256,7 +257,11 @@ func appendPadded(b []byte, v int64, width int) []byte {
 // anonymousAdID is a version-4 shaped UUID for an unknown device.
 func anonymousAdID(trace [16]byte) string {
 	const hex = "0123456789abcdef"
-	u := trace
+	var u [16]byte
+	hi := binary.BigEndian.Uint64(trace[:8])
+	lo := binary.BigEndian.Uint64(trace[8:])
+	binary.BigEndian.PutUint64(u[:8], splitmix(hi^0x5bd1e995a5f0e6b3))
+	binary.BigEndian.PutUint64(u[8:], splitmix(lo+0x27d4eb2f165667c5))
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
 	var b [36]byte

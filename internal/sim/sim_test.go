@@ -266,6 +266,9 @@ func checkInvariants(t *testing.T, w *world, caps []*capture, start, end civil.D
 				t.Fatalf("return %d refers to unknown receipt %d", r.ReceiptID, r.OriginalReceiptID)
 			}
 			checkOpen(t, m, r.StoreID, r.EventTS, "receipt")
+			if r.EventTS%1_000_000 != 0 {
+				t.Fatalf("receipt %d: time not to the second", r.ReceiptID)
+			}
 		}
 		// Inventory chains from the initial positions, never negative.
 		bal := map[[2]int64]int32{}
@@ -566,6 +569,9 @@ func checkSupply(t *testing.T, w *world, c *capture, caps []*capture) {
 	status := map[int64][]rows.TruckMove{}
 	for _, mv := range c.moves.rows {
 		status[mv.ShipmentID] = append(status[mv.ShipmentID], mv)
+		if mv.EventTS%1_000_000 != 0 || mv.ETA%1_000_000 != 0 || mv.ETD%1_000_000 != 0 {
+			t.Fatalf("shipment %d: times not to the second", mv.ShipmentID)
+		}
 	}
 	order := []string{"SCHEDULED", "LOADING", "IN_TRANSIT", "ARRIVED", "UNLOADING", "COMPLETED"}
 	completed := 0

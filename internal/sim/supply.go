@@ -338,8 +338,9 @@ func (r *Runner) shipToStore(day civil.Date, s *storeInfo, seq *int64) {
 			sh.Times[stArrived] = sh.Times[stInTransit] + transit
 			sh.Times[stUnloading] = sh.Times[stArrived] + int64(5+jr.IntN(11))*minute
 			sh.Times[stCompleted] = sh.Times[stUnloading] + 15*minute + int64(units)*500_000
-			st.DC.TruckFree[ti] = sh.Times[stCompleted] + transit
 			r.schedule(sh)
+			// Back at the DC after the return trip.
+			st.DC.TruckFree[ti] = r.st.Shipments[len(r.st.Shipments)-1].Times[stCompleted] + transit
 		})
 	}
 }
@@ -357,8 +358,12 @@ func (r *Runner) kindCapacity(cold bool) int32 {
 	return max(c, 1)
 }
 
-// schedule records a new shipment and emits its SCHEDULED row.
+// schedule records a new shipment and emits its SCHEDULED row. Times are
+// kept to the second, like every event time.
 func (r *Runner) schedule(sh Shipment) {
+	for k := range sh.Times {
+		sh.Times[k] -= sh.Times[k] % 1_000_000
+	}
 	sh.Done = 1
 	r.st.Shipments = append(r.st.Shipments, sh)
 	r.truckMove(&r.st.Shipments[len(r.st.Shipments)-1], stScheduled)
