@@ -85,18 +85,24 @@ func mustRun(t *testing.T, args ...string) result {
 	return r
 }
 
+type fileEntry struct {
+	Path   string `json:"path"`
+	Rows   int64  `json:"rows"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
 type manifest struct {
 	Seed   uint64 `json:"seed"`
 	Format string `json:"format"`
 	Tables map[string]struct {
-		Kind  string `json:"kind"`
-		Rows  int64  `json:"rows"`
-		Files []struct {
-			Path   string `json:"path"`
-			Rows   int64  `json:"rows"`
-			Bytes  int64  `json:"bytes"`
-			SHA256 string `json:"sha256"`
-		} `json:"files"`
+		Kind       string      `json:"kind"`
+		Rows       int64       `json:"rows"`
+		Files      []fileEntry `json:"files"`
+		Partitions map[string]struct {
+			Rows  int64       `json:"rows"`
+			Files []fileEntry `json:"files"`
+		} `json:"partitions"`
 	} `json:"tables"`
 }
 
@@ -183,7 +189,7 @@ func TestGenerateEveryFormatMatchesManifest(t *testing.T) {
 	for _, format := range []string{"parquet", "csv", "jsonl"} {
 		t.Run(format, func(t *testing.T) {
 			dir := t.TempDir()
-			r := mustRun(t, "generate", "--scale", "tiny", "--format", format, "-o", dir)
+			r := mustRun(t, "generate", "--scale", "tiny", "--format", format, "-o", dir, "--days", "3")
 			if !strings.Contains(r.stdout, "manifest") {
 				t.Errorf("summary does not name the manifest:\n%s", r.stdout)
 			}
@@ -216,6 +222,33 @@ func TestGenerateEveryFormatMatchesManifest(t *testing.T) {
 					t.Errorf("%s: %d rows in file, manifest says %d", name, n, f.Rows)
 				}
 			}
+			// Every fact table has a partition per day, each file as recorded.
+			facts := 0
+			for name, e := range m.Tables {
+				if e.Kind != "fact" {
+					continue
+				}
+				facts++
+				var sum int64
+				for dt, p := range e.Partitions {
+					for _, f := range p.Files {
+						path := filepath.Join(dir, filepath.FromSlash(f.Path))
+						if !strings.Contains(f.Path, "facts/"+name+"/dt="+dt+"/part-") {
+							t.Errorf("%s: file %s outside its partition %s", name, f.Path, dt)
+						}
+						if n := countRows(t, path, format); n != f.Rows {
+							t.Errorf("%s: %d rows in %s, manifest says %d", name, n, f.Path, f.Rows)
+						}
+						sum += f.Rows
+					}
+				}
+				if sum != e.Rows || e.Rows == 0 {
+					t.Errorf("%s: %d rows in partitions, %d in total", name, sum, e.Rows)
+				}
+			}
+			if facts < 15 {
+				t.Errorf("only %d fact tables written", facts)
+			}
 			// No temporary files are left behind.
 			for p := range treeHashes(t, dir) {
 				if strings.HasSuffix(p, ".tmp") {
@@ -228,10 +261,10 @@ func TestGenerateEveryFormatMatchesManifest(t *testing.T) {
 
 func TestGenerateIsDeterministic(t *testing.T) {
 	a, b, c, d := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
-	mustRun(t, "generate", "--scale", "tiny", "-o", a, "--workers", "1", "--quiet")
-	mustRun(t, "generate", "--scale", "tiny", "-o", b, "--workers", "4", "--quiet")
-	mustRun(t, "generate", "--scale", "tiny", "-o", c, "--workers", "4", "--quiet")
-	mustRun(t, "generate", "--scale", "tiny", "-o", d, "--workers", "4", "--seed", "43", "--quiet")
+	mustRun(t, "generate", "--scale", "tiny", "-o", a, "--workers", "1", "--quiet", "--days", "4")
+	mustRun(t, "generate", "--scale", "tiny", "-o", b, "--workers", "4", "--quiet", "--days", "4")
+	mustRun(t, "generate", "--scale", "tiny", "-o", c, "--workers", "4", "--quiet", "--days", "4")
+	mustRun(t, "generate", "--scale", "tiny", "-o", d, "--workers", "4", "--seed", "43", "--quiet", "--days", "4")
 	ha, hb, hc, hd := treeHashes(t, a), treeHashes(t, b), treeHashes(t, c), treeHashes(t, d)
 	if len(ha) < len(masterTables)+1 {
 		t.Fatalf("only %d files written", len(ha))
@@ -244,7 +277,16 @@ func TestGenerateIsDeterministic(t *testing.T) {
 			t.Errorf("%s differs between two identical runs", p)
 		}
 	}
-	for _, name := range []string{"master/customers.parquet", "master/stores.parquet", "master/products.parquet"} {
+	facts := 0
+	for p := range ha {
+		if strings.HasPrefix(p, "facts/") {
+			facts++
+		}
+	}
+	if facts < 50 {
+		t.Errorf("only %d fact files", facts)
+	}
+	for _, name := range []string{"master/customers.parquet", "master/stores.parquet", "master/products.parquet", "facts/receipts/dt=2025-01-02/part-1-0.parquet"} {
 		if hd[name] == ha[name] {
 			t.Errorf("%s is the same under another seed", name)
 		}
@@ -350,5 +392,34 @@ func TestHelpTeaches(t *testing.T) {
 	}
 	if r := mustRun(t, "version"); !strings.Contains(r.stdout, "retail-datagen") {
 		t.Errorf("version output %q", r.stdout)
+	}
+}
+
+func TestFactsAfterMaster(t *testing.T) {
+	whole, split := t.TempDir(), t.TempDir()
+	mustRun(t, "generate", "--scale", "tiny", "-o", whole, "--quiet", "--days", "2", "--format", "csv")
+	mustRun(t, "master", "--scale", "tiny", "-o", split, "--quiet", "--format", "csv")
+	mustRun(t, "facts", "--scale", "tiny", "-o", split, "--quiet", "--days", "2", "--format", "csv")
+	hw, hs := treeHashes(t, whole), treeHashes(t, split)
+	if len(hw) != len(hs) {
+		t.Fatalf("generate wrote %d files, master then facts %d", len(hw), len(hs))
+	}
+	for p, h := range hw {
+		if hs[p] != h {
+			t.Errorf("%s differs between generate and master+facts", p)
+		}
+	}
+	// facts refuses an output folder made with another configuration.
+	r := run(t, nil, "facts", "--scale", "tiny", "--seed", "9", "-o", split, "--days", "2", "--format", "csv")
+	if r.code == 0 || !strings.Contains(r.stderr, "another seed or configuration") {
+		t.Errorf("facts over another seed: exit %d, %s", r.code, r.stderr)
+	}
+	// --tables limits the fact tables too.
+	only := t.TempDir()
+	mustRun(t, "generate", "--scale", "tiny", "-o", only, "--quiet", "--days", "2", "--tables", "stores,receipts")
+	for p := range treeHashes(t, only) {
+		if p != "manifest.json" && p != "master/stores.parquet" && !strings.HasPrefix(p, "facts/receipts/") {
+			t.Errorf("--tables stores,receipts wrote %s", p)
+		}
 	}
 }
