@@ -88,9 +88,15 @@ under <out>/master and records them in <out>/manifest.json.`,
 
 // summary is the --json result of a run.
 type summary struct {
-	Out     string           `json:"out"`
-	Seconds float64          `json:"seconds"`
-	Tables  map[string]int64 `json:"tables"`
+	Out        string           `json:"out"`
+	Seconds    float64          `json:"seconds"`
+	Rows       int64            `json:"rows"`
+	Bytes      int64            `json:"bytes"`
+	RowsPerSec float64          `json:"rows_per_sec"`
+	MBPerSec   float64          `json:"mb_per_sec"`
+	PeakRSSMB  float64          `json:"peak_rss_mb,omitempty"`
+	Workers    int              `json:"workers"`
+	Tables     map[string]int64 `json:"tables"`
 }
 
 func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool) error {
@@ -126,6 +132,7 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 		}
 		for name, fi := range res.Files {
 			sum.Tables[name] = fi.Rows
+			sum.Bytes += fi.Bytes
 		}
 		data = res.Data
 	} else {
@@ -147,6 +154,7 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 		for name, n := range res.Rows {
 			sum.Tables[name] = n
 		}
+		sum.Bytes += res.Bytes
 	}
 	rep.Close()
 	elapsed := time.Since(began)
@@ -155,6 +163,11 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 	for _, n := range sum.Tables {
 		total += n
 	}
+	sum.Rows = total
+	sum.Workers = opts.Workers
+	sum.RowsPerSec = float64(total) / max(sum.Seconds, 1e-9)
+	sum.MBPerSec = float64(sum.Bytes) / 1e6 / max(sum.Seconds, 1e-9)
+	sum.PeakRSSMB = peakRSSMB()
 	switch {
 	case f.json:
 		b, _ := json.Marshal(sum)
@@ -184,8 +197,9 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 			start, end := cfg.DateRange()
 			fmt.Fprintf(a.stdout, "simulated %s to %s\n", start.Format("2006-01-02"), end.Format("2006-01-02"))
 		}
-		fmt.Fprintf(a.stdout, "%s rows in %.1fs (%s rows/s); manifest: %s\n", formatCount(total), elapsed.Seconds(),
-			formatCount(int64(float64(total)/max(elapsed.Seconds(), 1e-9))), cfg.Output.Dir+"/"+output.ManifestName)
+		fmt.Fprintf(a.stdout, "%s rows, %.0f MB in %.1fs (%s rows/s, %.0f MB/s); manifest: %s\n", formatCount(total),
+			float64(sum.Bytes)/1e6, elapsed.Seconds(), formatCount(int64(sum.RowsPerSec)), sum.MBPerSec,
+			cfg.Output.Dir+"/"+output.ManifestName)
 	}
 	return nil
 }

@@ -22,6 +22,8 @@ type FactsResult struct {
 	Start, End civil.Date
 	// Rows per table.
 	Rows map[string]int64
+	// Bytes written, all tables.
+	Bytes int64
 	// States are the network states after the last day, in network order.
 	States []*sim.NetworkState
 }
@@ -113,6 +115,7 @@ func Facts(ctx context.Context, o Options, data *master.Data) (*FactsResult, err
 	if err := recordFacts(o, lay, col.files); err != nil {
 		return nil, err
 	}
+	res.Bytes = col.bytes
 	return res, nil
 }
 
@@ -121,6 +124,7 @@ type collector struct {
 	mu    sync.Mutex
 	files map[string]map[civil.Date][]output.FileInfo
 	rows  map[string]int64
+	bytes int64
 }
 
 func (c *collector) add(table string, day civil.Date, fi output.FileInfo) {
@@ -131,6 +135,7 @@ func (c *collector) add(table string, day civil.Date, fi output.FileInfo) {
 	}
 	c.files[table][day] = append(c.files[table][day], fi)
 	c.rows[table] += fi.Rows
+	c.bytes += fi.Bytes
 }
 
 func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, start, end civil.Date, col *collector) (*sim.NetworkState, error) {
