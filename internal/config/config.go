@@ -18,6 +18,7 @@ type Config struct {
 	Stream        Stream        `koanf:"stream"`
 	Historical    Historical    `koanf:"historical"`
 	Performance   Performance   `koanf:"performance"`
+	Disruptions   Disruptions   `koanf:"disruptions"`
 	MarketingCost MarketingCost `koanf:"marketing_cost"`
 	Storage       Storage       `koanf:"storage"`
 	Output        Output        `koanf:"output"`
@@ -94,6 +95,12 @@ type Historical struct {
 // Performance tunes parallelism.
 type Performance struct {
 	MaxWorkers int `koanf:"max_workers"` // 0 = number of CPUs
+}
+
+// Disruptions switches supply-chain disruptions at DCs on.
+type Disruptions struct {
+	Enabled      bool    `koanf:"enabled"`
+	PerDCPerYear float64 `koanf:"per_dc_per_year"`
 }
 
 // MarketingCost gives per-channel cost ranges (dollars per impression) and

@@ -83,6 +83,7 @@ func Defaults() Config {
 			Days:      30,
 		},
 		Performance: Performance{MaxWorkers: 0},
+		Disruptions: Disruptions{Enabled: false, PerDCPerYear: 6},
 		MarketingCost: MarketingCost{
 			FacebookCostMin:   0.05,
 			FacebookCostMax:   0.50,

@@ -289,7 +289,9 @@ func descriptions() map[string]string {
 		"historical.end_date":   "Last simulated day (inclusive), YYYY-MM-DD; empty = start_date + days - 1.",
 		"historical.days":       "Number of simulated days when end_date is empty.",
 
-		"performance.max_workers": "Parallel workers; 0 = number of CPUs.",
+		"performance.max_workers":     "Parallel workers; 0 = number of CPUs.",
+		"disruptions.enabled":         "Simulate DC disruptions (weather, labor, system outage, capacity) that delay trucks and cut shipments.",
+		"disruptions.per_dc_per_year": "Mean number of disruptions per DC and year when enabled, 0..365.",
 
 		"marketing_cost.facebook_cost_min":  "Lowest Facebook cost per impression, dollars.",
 		"marketing_cost.facebook_cost_max":  "Highest Facebook cost per impression, dollars.",

@@ -95,7 +95,7 @@ func (o Output) EffectiveCompression() string {
 
 // Fingerprint identifies the configuration that shapes generated data: a
 // SHA-256 (hex) over canonical JSON of seed, volume.*,
-// historical.start_date and marketing_cost.*. Output location and format,
+// historical.start_date, disruptions.* and marketing_cost.*. Output location and format,
 // paths, streaming, storage, performance, the date range's end and the
 // scale's name (only its volumes count) do not change it.
 func (c Config) Fingerprint() string {
@@ -103,7 +103,8 @@ func (c Config) Fingerprint() string {
 	m := map[string]any{"fingerprint_version": 1}
 	for _, f := range fields() {
 		if f.key != "seed" && f.key != "historical.start_date" &&
-			!strings.HasPrefix(f.key, "volume.") && !strings.HasPrefix(f.key, "marketing_cost.") {
+			!strings.HasPrefix(f.key, "volume.") && !strings.HasPrefix(f.key, "marketing_cost.") &&
+			!strings.HasPrefix(f.key, "disruptions.") {
 			continue
 		}
 		v := rv.FieldByIndex(f.index).Interface()
@@ -217,6 +218,7 @@ func sectionDescriptions() map[string]string {
 		"stream":         "Streaming destination.",
 		"historical":     "Simulated date range for historical facts.",
 		"performance":    "Parallelism.",
+		"disruptions":    "Supply-chain disruptions at DCs (off by default).",
 		"marketing_cost": "Marketing cost per impression by channel (dollars), and device multipliers.",
 		"storage":        "Object-storage account (secrets are better given through the environment).",
 		"output":         "Where and how tables are written.",

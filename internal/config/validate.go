@@ -25,6 +25,9 @@ func (c *Config) Validate() error {
 	}
 	v.historical(c.Historical)
 	v.nonNegative("performance.max_workers", c.Performance.MaxWorkers)
+	if d := c.Disruptions.PerDCPerYear; math.IsNaN(d) || d < 0 || d > 365 {
+		v.add("disruptions.per_dc_per_year", d, "must be a number from 0 to 365")
+	}
 	v.marketing(c.MarketingCost)
 	if c.Storage.AccountURI != "" && !isAbsoluteURL(c.Storage.AccountURI) {
 		v.add("storage.account_uri", c.Storage.AccountURI, "must be an absolute URL such as https://<account>.blob.core.windows.net")
@@ -71,11 +74,29 @@ func (v *validator) atLeastMin(minKey, maxKey string, minV, maxV int, minOK, max
 	}
 }
 
+// Limits of the id scheme (see package sim).
+const (
+	MaxStores          = 89_999
+	MaxDCs             = 9_999
+	MaxCustomersPerDay = 50_000
+)
+
 func (v *validator) volume(vol Volume) {
 	stores := v.positive("volume.stores", vol.Stores)
 	dcs := v.positive("volume.dcs", vol.DCs)
 	if stores && dcs && vol.Stores < vol.DCs {
 		v.add("volume.stores", vol.Stores, fmt.Sprintf("must be at least volume.dcs (%d): every DC supplies at least one store", vol.DCs))
+	}
+	// Receipt, order and shipment ids hold a 5-digit place (store id, or
+	// 90000 + DC id) and a 6-digit daily sequence.
+	if stores && vol.Stores > MaxStores {
+		v.add("volume.stores", vol.Stores, fmt.Sprintf("must be at most %d (the id scheme's limit)", MaxStores))
+	}
+	if dcs && vol.DCs > MaxDCs {
+		v.add("volume.dcs", vol.DCs, fmt.Sprintf("must be at most %d (the id scheme's limit)", MaxDCs))
+	}
+	if vol.CustomersPerDay > MaxCustomersPerDay {
+		v.add("volume.customers_per_day", vol.CustomersPerDay, fmt.Sprintf("must be at most %d: a store's daily receipts are numbered with 6 digits", MaxCustomersPerDay))
 	}
 
 	refr := v.nonNegative("volume.refrigerated_trucks", vol.RefrigeratedTrucks)

@@ -188,3 +188,23 @@ func TestFieldErrorFormat(t *testing.T) {
 		t.Errorf("one problem: Error() = %q", got)
 	}
 }
+
+func TestIDSchemeLimits(t *testing.T) {
+	c := Defaults()
+	c.Volume.Stores, c.Volume.DCs, c.Volume.CustomersPerDay = MaxStores+1, MaxDCs+1, MaxCustomersPerDay+1
+	var ve ValidationErrors
+	if err := c.Validate(); !errors.As(err, &ve) {
+		t.Fatalf("Validate() = %v", err)
+	}
+	for _, key := range []string{"volume.stores", "volume.dcs", "volume.customers_per_day"} {
+		found := false
+		for _, e := range ve {
+			if e.Key == key && strings.Contains(e.Rule, "at most") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no limit error for %s in %v", key, ve)
+		}
+	}
+}

@@ -12,23 +12,24 @@ type Sink[T any] interface {
 // drops its table: the simulation still runs, so the other tables are the
 // same as in a full run.
 type Sinks struct {
-	Receipts             Sink[rows.Receipt]
-	ReceiptLines         Sink[rows.ReceiptLine]
-	Payments             Sink[rows.Payment]
-	PromotionsApplied    Sink[rows.PromotionApplied]
-	StoreInventoryTxn    Sink[rows.StoreInventoryTxn]
-	Stockouts            Sink[rows.Stockout]
-	FootTraffic          Sink[rows.FootTraffic]
-	BLEPings             Sink[rows.BLEPing]
-	CustomerZoneChanges  Sink[rows.CustomerZoneChange]
-	StoreOps             Sink[rows.StoreOp]
-	Reorders             Sink[rows.Reorder]
-	DCInventoryTxn       Sink[rows.DCInventoryTxn]
-	TruckMoves           Sink[rows.TruckMove]
-	TruckInventory       Sink[rows.TruckInventory]
-	MarketingImpressions Sink[rows.MarketingImpression]
-	OnlineOrders         Sink[rows.OnlineOrder]
-	OnlineOrderLines     Sink[rows.OnlineOrderLine]
+	Receipts               Sink[rows.Receipt]
+	ReceiptLines           Sink[rows.ReceiptLine]
+	Payments               Sink[rows.Payment]
+	PromotionsApplied      Sink[rows.PromotionApplied]
+	StoreInventoryTxn      Sink[rows.StoreInventoryTxn]
+	Stockouts              Sink[rows.Stockout]
+	FootTraffic            Sink[rows.FootTraffic]
+	BLEPings               Sink[rows.BLEPing]
+	CustomerZoneChanges    Sink[rows.CustomerZoneChange]
+	StoreOps               Sink[rows.StoreOp]
+	Reorders               Sink[rows.Reorder]
+	DCInventoryTxn         Sink[rows.DCInventoryTxn]
+	TruckMoves             Sink[rows.TruckMove]
+	TruckInventory         Sink[rows.TruckInventory]
+	MarketingImpressions   Sink[rows.MarketingImpression]
+	OnlineOrders           Sink[rows.OnlineOrder]
+	OnlineOrderLines       Sink[rows.OnlineOrderLine]
+	SupplyChainDisruptions Sink[rows.SupplyChainDisruption]
 }
 
 const batchRows = 2048
@@ -92,6 +93,7 @@ type emitter struct {
 	impressions buffer[rows.MarketingImpression]
 	orders      buffer[rows.OnlineOrder]
 	orderLines  buffer[rows.OnlineOrderLine]
+	disruptions buffer[rows.SupplyChainDisruption]
 }
 
 func newEmitter(s Sinks) *emitter {
@@ -113,6 +115,7 @@ func newEmitter(s Sinks) *emitter {
 	e.impressions = newBuffer(s.MarketingImpressions, &e.err)
 	e.orders = newBuffer(s.OnlineOrders, &e.err)
 	e.orderLines = newBuffer(s.OnlineOrderLines, &e.err)
+	e.disruptions = newBuffer(s.SupplyChainDisruptions, &e.err)
 	return e
 }
 
@@ -134,5 +137,6 @@ func (e *emitter) flush() error {
 	e.impressions.flush()
 	e.orders.flush()
 	e.orderLines.flush()
+	e.disruptions.flush()
 	return e.err
 }

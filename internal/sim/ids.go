@@ -48,6 +48,7 @@ const (
 	traceShipment
 	traceOrder
 	traceImpression
+	traceDisruption
 )
 
 // traceKey holds the four round keys of the trace id permutation.

@@ -156,6 +156,8 @@ func (r *Runner) RunDay(ctx context.Context, day civil.Date, sinks Sinks) error 
 		return fmt.Errorf("day %s is outside the simulated years", day)
 	}
 	r.e.reset(sinks)
+	r.emitDisruptions(day)
+	r.drawDisruption(day + 1)
 	r.dayWeights(day)
 	r.impressions(day)
 	n := 0

@@ -38,6 +38,7 @@ type capture struct {
 	impr      memSink[rows.MarketingImpression]
 	orders    memSink[rows.OnlineOrder]
 	oLines    memSink[rows.OnlineOrderLine]
+	disr      memSink[rows.SupplyChainDisruption]
 }
 
 func (c *capture) sinks() Sinks {
@@ -46,7 +47,7 @@ func (c *capture) sinks() Sinks {
 		StoreInventoryTxn: &c.inv, Stockouts: &c.stockouts, FootTraffic: &c.foot, BLEPings: &c.pings,
 		CustomerZoneChanges: &c.zones, StoreOps: &c.ops, Reorders: &c.reorders, DCInventoryTxn: &c.dcInv,
 		TruckMoves: &c.moves, TruckInventory: &c.truckInv, MarketingImpressions: &c.impr,
-		OnlineOrders: &c.orders, OnlineOrderLines: &c.oLines,
+		OnlineOrders: &c.orders, OnlineOrderLines: &c.oLines, SupplyChainDisruptions: &c.disr,
 	}
 }
 
@@ -103,6 +104,9 @@ func (c *capture) encode() []byte {
 	}
 	for i := range c.oLines.rows {
 		b = c.oLines.rows[i].AppendCSV(b)
+	}
+	for i := range c.disr.rows {
+		b = c.disr.rows[i].AppendCSV(b)
 	}
 	return b
 }
@@ -575,7 +579,18 @@ func checkSupply(t *testing.T, w *world, c *capture, caps []*capture) {
 	}
 	order := []string{"SCHEDULED", "LOADING", "IN_TRANSIT", "ARRIVED", "UNLOADING", "COMPLETED"}
 	completed := 0
-	for id, mvs := range status {
+	for id, all := range status {
+		var mvs []rows.TruckMove
+		for i, mv := range all {
+			if mv.Status == "DELAYED" {
+				if i == 0 || all[i-1].Status != "IN_TRANSIT" || mv.EventTS < all[i-1].EventTS {
+					t.Fatalf("shipment %d: DELAYED after %s", id, all[i-1].Status)
+				}
+				continue
+			}
+			mvs = append(mvs, mv)
+		}
+		status[id] = mvs
 		for i, mv := range mvs {
 			if mv.Status != order[i] {
 				t.Fatalf("shipment %d: status %d is %s", id, i, mv.Status)
@@ -754,5 +769,39 @@ func checkOnline(t *testing.T, w *world, c *capture) {
 	}
 	if len(c.impr.rows) > 20000 && attributed == 0 {
 		t.Error("no receipt attributed to a campaign")
+	}
+}
+
+// TestDisruptions: with disruptions on, they are recorded, trucks are
+// delayed, the DCs ship less, and every invariant still holds.
+func TestDisruptions(t *testing.T) {
+	start, end := d(2025, 10, 1), d(2025, 10, 31)
+	w := newWorld(t, "tiny", "42", map[string]string{"disruptions.enabled": "true", "disruptions.per_dc_per_year": "120"}, start, end)
+	caps := w.run(t, start, end)
+	var disruptions, delayed int
+	for _, c := range caps {
+		disruptions += len(c.disr.rows)
+		for _, d := range c.disr.rows {
+			if d.EndTS <= d.StartTS || d.ImpactPct <= 0 || d.ImpactPct >= 100 {
+				t.Errorf("disruption %+v", d)
+			}
+		}
+		for _, mv := range c.moves.rows {
+			if mv.Status == "DELAYED" {
+				delayed++
+			}
+		}
+		checkSupply(t, w, c, caps)
+		checkOnline(t, w, c)
+	}
+	if disruptions == 0 || delayed == 0 {
+		t.Errorf("%d disruptions, %d delayed moves", disruptions, delayed)
+	}
+	// Off by default: nothing recorded.
+	w2 := newWorld(t, "tiny", "42", nil, start, end)
+	for _, c := range w2.run(t, start, start+5) {
+		if len(c.disr.rows) != 0 {
+			t.Error("disruptions recorded while disabled")
+		}
 	}
 }

@@ -25,6 +25,8 @@ type NetworkState struct {
 	Visits []PendingVisit `json:"visits"`
 	// Orders are online orders not yet delivered, ordered by id.
 	Orders []OpenOrder `json:"orders"`
+	// Disruptions are the DC's disruptions not yet over.
+	Disruptions []Disruption `json:"disruptions"`
 }
 
 // DCState is the DC's stock and fleet.
@@ -54,6 +56,24 @@ type Shipment struct {
 	Times [6]int64 `json:"times"`
 	// Done counts the statuses already emitted.
 	Done int `json:"done"`
+	// Delayed is when a disruption delayed the shipment (a DELAYED status
+	// between IN_TRANSIT and ARRIVED), 0 when it was not; PlannedArrival is
+	// the arrival expected before the delay.
+	Delayed        int64 `json:"delayed,omitempty"`
+	PlannedArrival int64 `json:"planned_arrival,omitempty"`
+	DelayDone      bool  `json:"delay_done,omitempty"`
+}
+
+// Disruption is a DC disruption, drawn the day before it starts.
+type Disruption struct {
+	ID       int64    `json:"disruption_id"`
+	Trace    [16]byte `json:"trace_id"`
+	Type     string   `json:"type"`
+	Severity string   `json:"severity"`
+	Impact   int32    `json:"impact_pct"`
+	Start    int64    `json:"start"`
+	End      int64    `json:"end"`
+	Emitted  bool     `json:"emitted"`
 }
 
 // ShipLine is a product on a shipment.

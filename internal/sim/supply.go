@@ -10,7 +10,7 @@ import (
 
 // Shipment statuses, in lifecycle order (indexes into Shipment.Times).
 func statusName(k int) string {
-	return [...]string{"SCHEDULED", "LOADING", "IN_TRANSIT", "ARRIVED", "UNLOADING", "COMPLETED"}[k]
+	return [...]string{"SCHEDULED", "LOADING", "IN_TRANSIT", "ARRIVED", "UNLOADING", "COMPLETED", "DELAYED"}[k]
 }
 
 const (
@@ -20,7 +20,16 @@ const (
 	stArrived
 	stUnloading
 	stCompleted
+	stDelayed // between IN_TRANSIT and ARRIVED, when a disruption hits
 )
+
+// statusRank orders statuses in the lifecycle, DELAYED after IN_TRANSIT.
+func statusRank(k int) int {
+	if k == stDelayed {
+		return 2*stInTransit + 1
+	}
+	return 2 * k
+}
 
 // Planning times: stores reorder at closing; the DC plans its shipments
 // and its own reorders at the end of the day.
@@ -63,6 +72,9 @@ func (r *Runner) dcPass(day civil.Date) {
 			}
 			r.shipEvents = append(r.shipEvents, shipEvent{at: sh.Times[k], ship: i, status: k})
 		}
+		if sh.Delayed != 0 && !sh.DelayDone && sh.Delayed < dayEnd {
+			r.shipEvents = append(r.shipEvents, shipEvent{at: sh.Delayed, ship: i, status: stDelayed})
+		}
 	}
 	// Online orders waiting at the DC are picked at every hour start, after
 	// the shipments' moves of that instant.
@@ -76,7 +88,7 @@ func (r *Runner) dcPass(day civil.Date) {
 		return st.Shipments[e.ship].ID
 	}
 	slices.SortFunc(r.shipEvents, func(a, b shipEvent) int {
-		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(id(a), id(b)), cmp.Compare(a.status, b.status))
+		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(id(a), id(b)), cmp.Compare(statusRank(a.status), statusRank(b.status)))
 	})
 	for i := range r.deliveries {
 		r.deliveries[i] = r.deliveries[i][:0]
@@ -89,6 +101,10 @@ func (r *Runner) dcPass(day civil.Date) {
 		}
 		sh := &st.Shipments[ev.ship]
 		r.truckMove(sh, ev.status)
+		if ev.status == stDelayed {
+			sh.DelayDone = true
+			continue
+		}
 		sh.Done = ev.status + 1
 		switch ev.status {
 		case stLoading:
@@ -144,10 +160,16 @@ func (r *Runner) truckMove(sh *Shipment, status int) {
 	if sh.FromSupplier {
 		origin = "SUPPLIER"
 	}
+	at, eta := sh.Times[min(status, stCompleted)], sh.Times[stArrived]
+	if status == stDelayed {
+		at = sh.Delayed
+	} else if sh.Delayed != 0 && statusRank(status) < statusRank(stDelayed) {
+		eta = sh.PlannedArrival // the delay is not known yet
+	}
 	r.e.moves.add(&rows.TruckMove{
-		TraceID: sh.Trace, EventTS: sh.Times[status], ShipmentID: sh.ID, TruckID: sh.TruckID,
+		TraceID: sh.Trace, EventTS: at, ShipmentID: sh.ID, TruckID: sh.TruckID,
 		OriginType: origin, DCID: dc.id, StoreID: sh.StoreID, Status: statusName(status),
-		ETD: sh.Times[stInTransit], ETA: sh.Times[stArrived], Units: sh.Units,
+		ETD: sh.Times[stInTransit], ETA: eta, Units: sh.Units,
 	})
 }
 
@@ -195,6 +217,8 @@ func (r *Runner) replenish(day civil.Date, storesOpen bool) {
 	st := r.st
 	dc := &m.dcs[r.net.DCIndex]
 	seq := int64(0) // shipments scheduled today
+	// A disruption at the DC when tonight's loads start cuts what it ships.
+	impact := r.impactAt((day + 1).Micros(0) + dispatchDelay)
 	if storesOpen {
 		for li, si := range r.net.Stores {
 			s := &m.stores[si]
@@ -214,7 +238,7 @@ func (r *Runner) replenish(day civil.Date, storesOpen bool) {
 				rseq++
 				r.reorderRow(day, min(s.closeSec, 86399), "STORE", s.id, s.id, dc.id, p, onHand, inTransit, pos.ReorderPoint, qty, rseq)
 				avail := st.DC.OnHand[p] - st.DC.Reserved[p]
-				ship := min(qty, max(0, avail))
+				ship := min(qty*(100-impact)/100, max(0, avail))
 				if ship < qty {
 					r.dcShort(p, qty-ship)
 				}
@@ -361,9 +385,12 @@ func (r *Runner) kindCapacity(cold bool) int32 {
 // schedule records a new shipment and emits its SCHEDULED row. Times are
 // kept to the second, like every event time.
 func (r *Runner) schedule(sh Shipment) {
+	r.delay(&sh)
 	for k := range sh.Times {
 		sh.Times[k] -= sh.Times[k] % 1_000_000
 	}
+	sh.Delayed -= sh.Delayed % 1_000_000
+	sh.PlannedArrival -= sh.PlannedArrival % 1_000_000
 	sh.Done = 1
 	r.st.Shipments = append(r.st.Shipments, sh)
 	r.truckMove(&r.st.Shipments[len(r.st.Shipments)-1], stScheduled)
