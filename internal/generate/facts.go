@@ -164,13 +164,11 @@ func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Mo
 // dayFiles opens one file per table of a network-day, on the first row
 // (no empty files), and commits them together.
 type dayFiles struct {
-	o       Options
-	lay     output.Layout
-	day     civil.Date
-	shard   int
-	opened  []committer
-	failed  bool
-	results []tableFile
+	o      Options
+	lay    output.Layout
+	day    civil.Date
+	shard  int
+	opened []committer
 }
 
 type tableFile struct {

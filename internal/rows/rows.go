@@ -5,6 +5,8 @@
 package rows
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"unicode/utf8"
 
@@ -145,4 +147,655 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// Parser is the constraint satisfied by a pointer to any generated row type;
+// besides encoding, it decodes a row written by AppendCSV or AppendJSON.
+type Parser[T any] interface {
+	Row[T]
+	ParseCSV(fields []string) error
+	ParseJSON(data []byte) error
+}
+
+// ParseMoney parses a decimal amount with at most two places ("12.34",
+// "-0.05", "7", "7.5") into whole cents, exactly and without floating point.
+func ParseMoney(s string) (int64, error) {
+	bad := func() (int64, error) { return 0, fmt.Errorf("%q is not an amount like 12.34", s) }
+	i, neg := 0, false
+	if i < len(s) && s[i] == '-' {
+		neg = true
+		i++
+	}
+	start := i
+	var whole uint64
+	for ; i < len(s) && isDigit(s[i]); i++ {
+		if whole > (1<<63)/100 {
+			return 0, fmt.Errorf("amount %q is out of range", s)
+		}
+		whole = whole*10 + uint64(s[i]-'0')
+	}
+	if i == start {
+		return bad()
+	}
+	var frac uint64
+	if i < len(s) {
+		if s[i] != '.' {
+			return bad()
+		}
+		i++
+		digits := len(s) - i
+		if digits < 1 || digits > 2 {
+			return bad()
+		}
+		for j := 0; j < 2; j++ {
+			frac *= 10
+			if i < len(s) {
+				if !isDigit(s[i]) {
+					return bad()
+				}
+				frac += uint64(s[i] - '0')
+				i++
+			}
+		}
+	}
+	if whole > (1<<63)/100 {
+		return 0, fmt.Errorf("amount %q is out of range", s)
+	}
+	cents := whole*100 + frac
+	switch {
+	case neg && cents == 1<<63:
+		return -1 << 63, nil
+	case cents >= 1<<63:
+		return 0, fmt.Errorf("amount %q is out of range", s)
+	case neg:
+		return -int64(cents), nil
+	}
+	return int64(cents), nil
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// digits parses s[i:j] as a non-negative decimal number; ok is false when a
+// byte is not a digit.
+func digits(s string, i, j int) (n int, ok bool) {
+	for ; i < j; i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// ParseDate parses YYYY-MM-DD (years 0000-9999) into days since 1970-01-01,
+// rejecting dates that do not exist.
+func ParseDate(s string) (int32, error) {
+	d, ok := parseDate(s)
+	if !ok {
+		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	return d, nil
+}
+
+func parseDate(s string) (int32, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, false
+	}
+	y, ok1 := digits(s, 0, 4)
+	m, ok2 := digits(s, 5, 7)
+	d, ok3 := digits(s, 8, 10)
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, false
+	}
+	days := civil.DaysFromCivil(y, m, d)
+	if yy, mm, dd := days.Civil(); yy != y || mm != m || dd != d {
+		return 0, false // such as February 30
+	}
+	return int32(days), true
+}
+
+// ParseTimestamp parses YYYY-MM-DD HH:MM:SS with an optional fraction of up
+// to six digits into microseconds since 1970-01-01 of wall-clock time. The
+// separator may be a space (CSV) or 'T' (JSON).
+func ParseTimestamp(s string) (int64, error) {
+	bad := func() (int64, error) {
+		return 0, fmt.Errorf("%q is not a timestamp in the form YYYY-MM-DD HH:MM:SS[.ffffff]", s)
+	}
+	if len(s) < 19 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
+		return bad()
+	}
+	days, ok := parseDate(s[:10])
+	if !ok {
+		return bad()
+	}
+	h, ok1 := digits(s, 11, 13)
+	m, ok2 := digits(s, 14, 16)
+	sec, ok3 := digits(s, 17, 19)
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 59 {
+		return bad()
+	}
+	var micros int64
+	if len(s) > 19 {
+		n := len(s) - 20
+		if s[19] != '.' || n < 1 || n > 6 {
+			return bad()
+		}
+		f, ok := digits(s, 20, len(s))
+		if !ok {
+			return bad()
+		}
+		micros = int64(f)
+		for ; n < 6; n++ {
+			micros *= 10
+		}
+	}
+	return int64(days)*civil.MicrosPerDay + int64(h*3600+m*60+sec)*1_000_000 + micros, nil
+}
+
+// ParseUUID parses 8-4-4-4-12 hexadecimal (either case).
+func ParseUUID(s string) ([16]byte, error) {
+	var u [16]byte
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, fmt.Errorf("%q is not a UUID in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", s)
+	}
+	j := 0
+	for i := 0; i < 36; {
+		if s[i] == '-' {
+			i++
+			continue
+		}
+		hi, ok1 := unhex(s[i])
+		lo, ok2 := unhex(s[i+1])
+		if !ok1 || !ok2 {
+			return u, fmt.Errorf("%q is not a UUID: %q is not hexadecimal", s, s[i:i+2])
+		}
+		u[j] = hi<<4 | lo
+		j++
+		i += 2
+	}
+	return u, nil
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// parseBool accepts exactly true and false, as AppendCSV and AppendJSON write.
+func parseBool(s string) (bool, error) {
+	switch s {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", s)
+}
+
+// csvDecoder fills the fields of one row from CSV fields for the generated
+// ParseCSV methods. The first problem is kept in err and later calls do
+// nothing.
+type csvDecoder struct {
+	table  string
+	fields []string
+	err    error
+}
+
+func (d *csvDecoder) count(n int) bool {
+	if len(d.fields) != n {
+		d.err = fmt.Errorf("%s: row has %d fields, want %d", d.table, len(d.fields), n)
+		return false
+	}
+	return true
+}
+
+// field returns the text of column i; ok is false for a null (empty) field
+// or after an error. An empty non-nullable field is an error.
+func (d *csvDecoder) field(i int, col string, nullable bool) (string, bool) {
+	if d.err != nil {
+		return "", false
+	}
+	s := d.fields[i]
+	if s == "" {
+		if !nullable {
+			d.err = fmt.Errorf("%s.%s: empty value in a column that is not nullable", d.table, col)
+		}
+		return "", false
+	}
+	return s, true
+}
+
+func (d *csvDecoder) fail(col string, err error) {
+	d.err = fmt.Errorf("%s.%s: %w", d.table, col, err)
+}
+
+func (d *csvDecoder) int64(i int, col string, nullable bool) int64 {
+	s, ok := d.field(i, col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := parseInt(s, 64)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *csvDecoder) int32(i int, col string, nullable bool) int32 {
+	s, ok := d.field(i, col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := parseInt(s, 32)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return int32(v)
+}
+
+func (d *csvDecoder) float(i int, col string, nullable bool) float64 {
+	s, ok := d.field(i, col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := parseFloat(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *csvDecoder) text(i int, _ string, _ bool) string {
+	if d.err != nil {
+		return ""
+	}
+	return d.fields[i]
+}
+
+func (d *csvDecoder) boolean(i int, col string, nullable bool) bool {
+	s, ok := d.field(i, col, nullable)
+	if !ok {
+		return false
+	}
+	v, err := parseBool(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *csvDecoder) money(i int, col string, nullable bool) int64 {
+	s, ok := d.field(i, col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := ParseMoney(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *csvDecoder) date(i int, col string, nullable bool) int32 {
+	s, ok := d.field(i, col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *csvDecoder) timestamp(i int, col string, nullable bool) int64 {
+	s, ok := d.field(i, col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := ParseTimestamp(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *csvDecoder) uuid(i int, col string, nullable bool) [16]byte {
+	s, ok := d.field(i, col, nullable)
+	if !ok {
+		return [16]byte{}
+	}
+	v, err := ParseUUID(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func parseInt(s string, bits int) (int64, error) {
+	v, err := strconv.ParseInt(s, 10, bits)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not an integer of %d bits", s, bits)
+	}
+	return v, nil
+}
+
+func parseFloat(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return v, nil
+}
+
+// jsonDecoder fills the fields of one row from a JSON object for the
+// generated ParseJSON methods. Numbers are read from their literal text, so
+// amounts convert to cents exactly. The object must be flat (scalar values
+// only), as AppendJSON writes it.
+type jsonDecoder struct {
+	table  string
+	fields []jsonField
+	next   int // index of the field expected next: keys come in column order
+	err    error
+}
+
+// jsonField is one key of the object and the literal text of its value.
+type jsonField struct {
+	key, raw string
+}
+
+func (d *jsonDecoder) object(data []byte) bool {
+	fields, err := scanObject(string(data))
+	if err != nil {
+		d.err = fmt.Errorf("%s: not a JSON object: %w", d.table, err)
+		return false
+	}
+	d.fields = fields
+	return true
+}
+
+// scanObject splits a flat JSON object into its keys and literal values.
+func scanObject(s string) ([]jsonField, error) {
+	i := skipSpace(s, 0)
+	if i >= len(s) || s[i] != '{' {
+		return nil, fmt.Errorf("want an object starting with {")
+	}
+	fields := make([]jsonField, 0, 24)
+	i = skipSpace(s, i+1)
+	if i < len(s) && s[i] == '}' {
+		i++
+	} else {
+		for {
+			if i >= len(s) || s[i] != '"' {
+				return nil, fmt.Errorf("want a key at offset %d", i)
+			}
+			end, err := stringEnd(s, i)
+			if err != nil {
+				return nil, err
+			}
+			key, err := jsonText(s[i:end])
+			if err != nil {
+				return nil, err
+			}
+			i = skipSpace(s, end)
+			if i >= len(s) || s[i] != ':' {
+				return nil, fmt.Errorf("want : after key %q", key)
+			}
+			i = skipSpace(s, i+1)
+			start := i
+			switch {
+			case i >= len(s):
+				return nil, fmt.Errorf("key %q has no value", key)
+			case s[i] == '"':
+				if i, err = stringEnd(s, i); err != nil {
+					return nil, err
+				}
+			case s[i] == '{' || s[i] == '[':
+				return nil, fmt.Errorf("key %q holds an object or array, want a scalar", key)
+			default:
+				for i < len(s) && s[i] != ',' && s[i] != '}' && !isSpace(s[i]) {
+					i++
+				}
+				if i == start {
+					return nil, fmt.Errorf("key %q has no value", key)
+				}
+			}
+			fields = append(fields, jsonField{key: key, raw: s[start:i]})
+			i = skipSpace(s, i)
+			if i < len(s) && s[i] == ',' {
+				i = skipSpace(s, i+1)
+				continue
+			}
+			if i < len(s) && s[i] == '}' {
+				i++
+				break
+			}
+			return nil, fmt.Errorf("want , or } after the value of %q", key)
+		}
+	}
+	if skipSpace(s, i) != len(s) {
+		return nil, fmt.Errorf("text after the object")
+	}
+	return fields, nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the JSON string starting at s[i].
+func stringEnd(s string, i int) (int, error) {
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, nil
+		}
+	}
+	return 0, fmt.Errorf("unterminated string at offset %d", i)
+}
+
+// jsonText decodes a JSON string literal, quotes included.
+func jsonText(lit string) (string, error) {
+	body := lit[1 : len(lit)-1]
+	plain := utf8.ValidString(body)
+	for i := 0; plain && i < len(body); i++ {
+		if body[i] == '\\' || body[i] < 0x20 {
+			plain = false
+		}
+	}
+	if plain {
+		return body, nil
+	}
+	var out string
+	if err := json.Unmarshal([]byte(lit), &out); err != nil {
+		return "", fmt.Errorf("%s is not a JSON string", lit)
+	}
+	return out, nil
+}
+
+// done reports keys that are not columns, once every column was read.
+func (d *jsonDecoder) done(n int) error {
+	if d.err == nil && len(d.fields) != n {
+		d.err = fmt.Errorf("%s: object has %d keys, want the %d columns", d.table, len(d.fields), n)
+	}
+	return d.err
+}
+
+// value returns the literal JSON text of col; ok is false for null or after
+// an error. A missing key, or null in a column that is not nullable, is an
+// error.
+func (d *jsonDecoder) value(col string, nullable bool) (string, bool) {
+	if d.err != nil {
+		return "", false
+	}
+	var raw string
+	found := false
+	if d.next < len(d.fields) && d.fields[d.next].key == col {
+		raw, found = d.fields[d.next].raw, true
+		d.next++
+	} else {
+		for _, f := range d.fields {
+			if f.key == col {
+				raw, found = f.raw, true
+			}
+		}
+	}
+	if !found {
+		d.err = fmt.Errorf("%s: key %q is missing", d.table, col)
+		return "", false
+	}
+	if raw == "null" {
+		if !nullable {
+			d.err = fmt.Errorf("%s.%s: null in a column that is not nullable", d.table, col)
+		}
+		return "", false
+	}
+	return raw, true
+}
+
+// number returns the literal text of a JSON number.
+func (d *jsonDecoder) number(col string, nullable bool) (string, bool) {
+	s, ok := d.value(col, nullable)
+	if ok && (s[0] == '"' || s[0] == 't' || s[0] == 'f') {
+		d.err = fmt.Errorf("%s.%s: %s is not a JSON number", d.table, col, s)
+		return "", false
+	}
+	return s, ok
+}
+
+// str returns the content of a JSON string.
+func (d *jsonDecoder) str(col string, nullable bool) (string, bool) {
+	s, ok := d.value(col, nullable)
+	if !ok {
+		return "", false
+	}
+	if s[0] != '"' {
+		d.err = fmt.Errorf("%s.%s: %s is not a JSON string", d.table, col, s)
+		return "", false
+	}
+	out, err := jsonText(s)
+	if err != nil {
+		d.err = fmt.Errorf("%s.%s: %w", d.table, col, err)
+		return "", false
+	}
+	return out, true
+}
+
+func (d *jsonDecoder) fail(col string, err error) {
+	d.err = fmt.Errorf("%s.%s: %w", d.table, col, err)
+}
+
+func (d *jsonDecoder) int64(col string, nullable bool) int64 {
+	s, ok := d.number(col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := parseInt(s, 64)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *jsonDecoder) int32(col string, nullable bool) int32 {
+	s, ok := d.number(col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := parseInt(s, 32)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return int32(v)
+}
+
+func (d *jsonDecoder) float(col string, nullable bool) float64 {
+	s, ok := d.number(col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := parseFloat(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *jsonDecoder) text(col string, nullable bool) string {
+	s, _ := d.str(col, nullable)
+	return s
+}
+
+func (d *jsonDecoder) boolean(col string, nullable bool) bool {
+	s, ok := d.value(col, nullable)
+	if !ok {
+		return false
+	}
+	v, err := parseBool(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *jsonDecoder) money(col string, nullable bool) int64 {
+	s, ok := d.number(col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := ParseMoney(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *jsonDecoder) date(col string, nullable bool) int32 {
+	s, ok := d.str(col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *jsonDecoder) timestamp(col string, nullable bool) int64 {
+	s, ok := d.str(col, nullable)
+	if !ok {
+		return 0
+	}
+	v, err := ParseTimestamp(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
+}
+
+func (d *jsonDecoder) uuid(col string, nullable bool) [16]byte {
+	s, ok := d.str(col, nullable)
+	if !ok {
+		return [16]byte{}
+	}
+	v, err := ParseUUID(s)
+	if err != nil {
+		d.fail(col, err)
+	}
+	return v
 }
