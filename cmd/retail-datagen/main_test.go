@@ -423,3 +423,60 @@ func TestFactsAfterMaster(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateGeneratedOutput generates the holiday season and proves every
+// invariant on the files with the validate command, statistics included.
+func TestValidateGeneratedOutput(t *testing.T) {
+	start, end := "2025-11-01", "2025-11-07"
+	if !testing.Short() {
+		end = "2025-12-31"
+	}
+	// The small chain runs with fewer receipts per store, to keep the test
+	// quick; validate --stats reads the same environment.
+	for _, sc := range []struct {
+		scale, seed, format string
+		env                 []string
+	}{
+		{"tiny", "42", "csv", nil},
+		{"tiny", "7", "parquet", nil},
+		{"small", "42", "jsonl", []string{"RETAIL_VOLUME_CUSTOMERS_PER_DAY=50", "RETAIL_VOLUME_TOTAL_CUSTOMERS=8000"}},
+	} {
+		t.Run(sc.scale+"-"+sc.seed+"-"+sc.format, func(t *testing.T) {
+			if testing.Short() && sc.scale != "tiny" {
+				t.Skip("a larger scale in the full run")
+			}
+			dir := t.TempDir()
+			if r := run(t, sc.env, "generate", "--scale", sc.scale, "--seed", sc.seed, "--start", start, "--end", end,
+				"--format", sc.format, "-o", dir, "--quiet"); r.code != 0 {
+				t.Fatalf("generate: exit %d\n%s", r.code, r.stderr)
+			}
+			args := []string{"validate", dir}
+			if !testing.Short() {
+				// The statistics hold over the two months; a week is too short.
+				args = append(args, "--stats", "--scale", sc.scale)
+			}
+			r := run(t, sc.env, args...)
+			if r.code != 0 {
+				t.Fatalf("validate failed (exit %d):\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, "OK: every check passed") {
+				t.Errorf("validate output:\n%s", r.stdout)
+			}
+		})
+	}
+	// A corrupted file is caught: exit 1 and the check named.
+	dir := t.TempDir()
+	mustRun(t, "generate", "--scale", "tiny", "--days", "2", "--format", "csv", "-o", dir, "--quiet")
+	path := filepath.Join(dir, "facts", "receipts", "dt=2025-01-01", "part-1-0.csv")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bytes.Replace(b, []byte(",SALE,"), []byte(",SOLD,"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, nil, "validate", dir)
+	if r.code != 1 || !strings.Contains(r.stdout, "FAIL") || !strings.Contains(r.stdout, "files") {
+		t.Errorf("corrupted output: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -51,16 +51,9 @@ func classProfiles() [5]classProfile {
 	}
 }
 
-// classMix is the class mix of a place, in the order of classProfiles.
-func classMix(population int64) []float64 {
-	switch {
-	case population >= urbanPopulation:
-		return []float64{0.25, 0.25, 0.20, 0.15, 0.15}
-	case population >= suburbanPopulation:
-		return []float64{0.10, 0.18, 0.32, 0.22, 0.18}
-	}
-	return []float64{0.04, 0.10, 0.36, 0.30, 0.20}
-}
+// chainMix is the chain's class mix, in the order of classProfiles:
+// flagship, high, medium, low, kiosk.
+func chainMix() []float64 { return []float64{0.15, 0.20, 0.30, 0.20, 0.15} }
 
 // distributionCenters places DCs in the most heavily weighted geographies:
 // first the largest place of each state (largest states first), so the
@@ -140,19 +133,43 @@ func (g *gen) stores(geos []rows.Geography, dcs []rows.DistributionCenter) ([]ro
 	}
 	cum := rng.Cumulative(weights)
 	k := g.src.Key("store")
+	// First the places: every DC's own place gets a store, the rest are
+	// drawn by population.
+	places := make([]rows.Geography, n)
+	for s := range n {
+		if s < len(dcs) {
+			places[s] = geoByID(dcs[s].GeographyID)
+			continue
+		}
+		places[s] = geos[cand[rng.Weighted(k.With(int64(s+1)).Rand(), cum)]]
+	}
+	// Then the classes, by stratified sampling of the chain's class mix in
+	// order of place population: store s gets the quantile (rank + 0.5) / n
+	// of the mix, where rank orders stores from the largest place down
+	// (ties in a seeded order). Larger places get the flagships, and even a
+	// handful of stores spans the mix and the spread of store volumes.
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sk := g.src.Key("store-class-order")
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(places[b].Population, places[a].Population),
+			cmp.Compare(rng.Permute(sk, uint64(a)), rng.Permute(sk, uint64(b))))
+	})
+	rank := make([]int, n)
+	for i, s := range order {
+		rank[s] = i
+	}
+	pk := g.src.Key("store-profile")
 	out := make([]rows.Store, n)
 	perCity := make(map[string]int)
-	for s := 0; s < n; s++ {
+	for s := range n {
 		id := int64(s + 1)
-		r := k.With(id).Rand()
-		var geo rows.Geography
-		if s < len(dcs) {
-			geo = geoByID(dcs[s].GeographyID)
-		} else {
-			geo = geos[cand[rng.Weighted(r, cum)]]
-		}
+		r := pk.With(id).Rand()
+		geo := places[s]
 		lat, lon := jitter(r, geo.Latitude, geo.Longitude, 3)
-		prof := pickProfile(r, geo.Population)
+		prof := pickProfile((float64(rank[s]) + 0.5) / float64(n))
 		open24, openT, closeT := storeHours(r, prof.format, geo.Population >= urbanPopulation)
 		perCity[geo.State+"|"+geo.City]++
 		name := geo.City + " " + formatLabel(prof.format)
@@ -191,8 +208,17 @@ func (g *gen) taxMicros(state, city string) int64 {
 	return defaultTaxMicros
 }
 
-func pickProfile(r *rand.Rand, population int64) classProfile {
-	return classProfiles()[rng.Weighted(r, rng.Cumulative(classMix(population)))]
+// pickProfile maps a uniform draw u in [0,1) to a class through the
+// chain's class mix.
+func pickProfile(u float64) classProfile {
+	mix := chainMix()
+	for i, p := range mix {
+		if u < p {
+			return classProfiles()[i]
+		}
+		u -= p
+	}
+	return classProfiles()[len(mix)-1]
 }
 
 // storeHours follows the format: express and some urban large stores never

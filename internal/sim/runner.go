@@ -57,6 +57,7 @@ type Runner struct {
 	custShare   float64 // their share of all customers
 	times       []int32
 	todayVisits []PendingVisit
+	present     map[int32]bool // known customers in the current store-hour
 	onlinePick  []int32
 	onlineCum   []float64
 	orderRows   []rows.OnlineOrder
@@ -127,6 +128,7 @@ func (m *Model) NewRunner(n Network, st *NetworkState) (*Runner, error) {
 	r.prodWeight = make([]float64, len(m.products))
 	r.epIndex = make([]int32, len(m.products))
 	r.deliveries = make([][]delivery, len(n.Stores))
+	r.present = make(map[int32]bool)
 	r.storeLocal = make(map[int64]int, len(n.Stores))
 	for i, si := range n.Stores {
 		r.storeLocal[m.stores[si].id] = i
@@ -390,16 +392,23 @@ func (r *Runner) runHour(si int, ss *StoreState, day civil.Date, h int, lo, hi i
 	r.visitors = r.visitors[:0]
 	r.lines = r.lines[:0]
 	vk := m.src.Key("visitor").With(s.id).With(int64(day)).With(int64(h))
+	// A known customer is at most one visitor of a store-hour (their device
+	// is one device). Customers brought by a campaign come first; a random
+	// visitor who draws a customer already there stays anonymous.
+	clear(r.present)
+	var forced []*PendingVisit
+	for k := range r.todayVisits {
+		pv := &r.todayVisits[k]
+		if int(pv.Hour) == h && pv.StoreID == s.id && !r.present[pv.Customer] {
+			r.present[pv.Customer] = true
+			forced = append(forced, pv)
+		}
+	}
 	for i := range nVisitors {
 		vk.With(int64(i)).Reseed(&r.visPCG)
 		r.visitors = append(r.visitors, r.newVisitor(s, day, h, i, lo, window, conv, pDevice, nil))
 	}
-	// Customers brought by a campaign come on top.
-	for k := range r.todayVisits {
-		pv := &r.todayVisits[k]
-		if int(pv.Hour) != h || pv.StoreID != s.id {
-			continue
-		}
+	for _, pv := range forced {
 		i := len(r.visitors)
 		m.src.Key("campaign-visit").With(s.id).With(int64(day)).With(int64(h)).With(int64(pv.Customer)).With(pv.CampaignID).Reseed(&r.visPCG)
 		r.visitors = append(r.visitors, r.newVisitor(s, day, h, i, lo, window, conv, pDevice, pv))
@@ -465,7 +474,10 @@ func (r *Runner) newVisitor(s *storeInfo, day civil.Date, h, i int, lo, window i
 			share = knownBuyerShare
 		}
 		if vr.Float64() < share {
-			v.cust = s.customers[rng.Weighted(vr, s.custCum)]
+			if c := s.customers[rng.Weighted(vr, s.custCum)]; !r.present[c] {
+				v.cust = c
+				r.present[c] = true
+			}
 		}
 	}
 	var minutes float64

@@ -2,10 +2,10 @@ package validate
 
 import (
 	"fmt"
+	"github.com/retail-datagen/retail-datagen/internal/calendar"
 	"math"
 	"strings"
 
-	"github.com/retail-datagen/retail-datagen/internal/calendar"
 	"github.com/retail-datagen/retail-datagen/internal/civil"
 	"github.com/retail-datagen/retail-datagen/internal/rows"
 )
@@ -236,8 +236,12 @@ func (v *validator) storeStats() {
 		v.stat(CheckStatCustomers, medSum/float64(medN), true, "not configured", "give the configured customers_per_day to check it")
 		v.check(CheckStatCustomers).res.Status = Info
 	default:
-		m, t := medSum/float64(medN), v.opts.CustomersPerDay
-		v.stat(CheckStatCustomers, m, math.Abs(m-t) <= 0.1*t, fmt.Sprintf("%s ± 10%%", formatMeasure(t)), fmt.Sprintf("%d medium stores", medN))
+		// customers_per_day is a yearly mean: over a shorter range the
+		// target follows the calendar (seasons, weekdays, holidays) of the
+		// range's open days.
+		m, t := medSum/float64(medN), v.opts.CustomersPerDay*v.calendarFactor()
+		v.stat(CheckStatCustomers, m, math.Abs(m-t) <= 0.1*t, fmt.Sprintf("%s ± 10%%", formatMeasure(t)),
+			fmt.Sprintf("%d medium stores; target %s × %.3f, the mean calendar factor of the range", medN, formatMeasure(v.opts.CustomersPerDay), v.calendarFactor()))
 	}
 }
 
@@ -266,4 +270,24 @@ func (v *validator) holidayStat() {
 	}
 	parts = append(parts, fmt.Sprintf("an ordinary day (%d days) has %.1f sale receipts", st.ordinaryDays, ordinary))
 	v.stat(CheckStatHolidays, lowest, lowest > 1.5, "> 1.5", strings.Join(parts, ", "))
+}
+
+// calendarFactor is the mean traffic factor of the range's open days (1
+// over whole years).
+func (v *validator) calendarFactor() float64 {
+	if len(v.days) == 0 {
+		return 1
+	}
+	cal := calendar.New(v.days[0], v.days[len(v.days)-1])
+	sum, n := 0.0, 0
+	for _, d := range v.days {
+		if !calendar.Closed(d) {
+			sum += cal.DayFactor(d)
+			n++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
 }
