@@ -52,6 +52,10 @@ type Options struct {
 	Compression string
 	// Version is recorded as the Parquet "created by" version.
 	Version string
+	// codec is the Parquet compression codec, shared by every writer made
+	// from these options: codecs pool their encoders, and a zstd encoder
+	// holds megabytes of history, so one pool per job keeps memory flat.
+	codec compress.Codec
 }
 
 // Normalize fills defaults and validates the combination.
@@ -71,6 +75,9 @@ func (o Options) Normalize() (Options, error) {
 		case "zstd", "snappy", "gzip", "none":
 		default:
 			return o, fmt.Errorf("compression %q is not supported for parquet: use zstd, snappy, gzip or none", o.Compression)
+		}
+		if o.codec == nil || o.codec.String() != parquetCodec(o.Compression).String() {
+			o.codec = parquetCodec(o.Compression)
 		}
 	default:
 		if o.Compression == "" {
@@ -157,7 +164,7 @@ func Create[T any, PT rows.Row[T]](path string, opts Options) (*Writer[T, PT], e
 	switch opts.Format {
 	case Parquet:
 		w.pq = parquet.NewGenericWriter[T](sink,
-			parquet.Compression(parquetCodec(opts.Compression)),
+			parquet.Compression(opts.codec),
 			parquet.CreatedBy("retail-datagen", opts.Version, ""),
 			parquet.MaxRowsPerRowGroup(512*1024),
 			parquet.PageBufferSize(256*1024),
