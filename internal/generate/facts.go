@@ -71,9 +71,9 @@ func Facts(ctx context.Context, o Options, data *master.Data) (*FactsResult, err
 		wg       sync.WaitGroup
 	)
 	next := make(chan int)
-	// Twice as many networks as workers are in flight, so that one that waits
+	// Four times as many networks as workers are in flight, so that one that waits
 	// for its files to reach the disk does not leave a core idle.
-	for range max(1, min(2*o.Workers, len(nets))) {
+	for range max(1, min(4*o.Workers, len(nets))) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

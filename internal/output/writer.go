@@ -159,7 +159,7 @@ func Create[T any, PT rows.Row[T]](path string, opts Options) (*Writer[T, PT], e
 	}
 	w := &Writer[T, PT]{path: path, tmp: tmp, format: opts.Format}
 	w.counter = &countingWriter{w: tmp, h: sha256.New()}
-	w.buf = bufio.NewWriterSize(w.counter, 1<<20)
+	w.buf = bufio.NewWriterSize(w.counter, 256<<10)
 	var sink io.Writer = w.buf
 	switch opts.Format {
 	case Parquet:
