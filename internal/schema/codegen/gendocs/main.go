@@ -1,5 +1,5 @@
 // Command gendocs writes the reference documents that are derived from code:
-// the data dictionary (docs/tables.md) and the commented configuration with
+// the data dictionary (docs/data-dictionary.md) and the commented configuration with
 // every key and its default (docs/config-reference.yaml).
 //
 //	go run ./internal/schema/codegen/gendocs docs

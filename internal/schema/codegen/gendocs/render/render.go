@@ -20,7 +20,7 @@ func All() (map[string][]byte, error) {
 		return nil, fmt.Errorf("rendering the configuration reference: %w", err)
 	}
 	return map[string][]byte{
-		"tables.md":             codegen.Markdown(schema.Tables()),
+		"data-dictionary.md":    codegen.Markdown(schema.Tables()),
 		"config-reference.yaml": cfg.Bytes(),
 		"checks.md":             checks(),
 	}, nil
