@@ -480,3 +480,55 @@ func TestValidateGeneratedOutput(t *testing.T) {
 		t.Errorf("corrupted output: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestIncrementalEqualsWhole: generating days 1-10, then continuing to day
+// 20, writes the same files (manifest and state included) as 1-20 at once;
+// a run over days already written writes nothing.
+func TestIncrementalEqualsWhole(t *testing.T) {
+	split, whole := t.TempDir(), t.TempDir()
+	mustRun(t, "generate", "--scale", "tiny", "--start", "2025-12-15", "--days", "10", "-o", split, "--quiet", "--format", "csv")
+	r := mustRun(t, "facts", "--scale", "tiny", "--start", "2025-12-15", "--end", "2026-01-03", "-o", split, "--format", "csv")
+	if !strings.Contains(r.stdout, "simulated 2025-12-25 to 2026-01-03") {
+		t.Errorf("the continuation did not start after the checkpoint:\n%s", r.stdout)
+	}
+	mustRun(t, "generate", "--scale", "tiny", "--start", "2025-12-15", "--end", "2026-01-03", "-o", whole, "--quiet", "--format", "csv")
+	hs, hw := treeHashes(t, split), treeHashes(t, whole)
+	if len(hs) != len(hw) {
+		t.Fatalf("split run wrote %d files, whole run %d", len(hs), len(hw))
+	}
+	for p, h := range hw {
+		if hs[p] != h {
+			t.Errorf("%s differs between the split and the whole run", p)
+		}
+	}
+	if _, ok := hw["state.json"]; !ok {
+		t.Error("no state.json written")
+	}
+	// Nothing left to do: no file changes.
+	r = mustRun(t, "generate", "--scale", "tiny", "--start", "2025-12-15", "--end", "2026-01-03", "-o", whole, "--format", "csv")
+	if !strings.Contains(r.stdout, "up to date") {
+		t.Errorf("a second identical run did work:\n%s", r.stdout)
+	}
+	for p, h := range treeHashes(t, whole) {
+		if hw[p] != h {
+			t.Errorf("%s changed on an up-to-date run", p)
+		}
+	}
+	// Another configuration is refused, and --force starts over.
+	r = run(t, nil, "generate", "--scale", "tiny", "--seed", "9", "--start", "2025-12-15", "--days", "2", "-o", whole, "--format", "csv")
+	if r.code == 0 || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("a run with another seed over existing data: exit %d\n%s", r.code, r.stderr)
+	}
+	mustRun(t, "generate", "--scale", "tiny", "--seed", "9", "--start", "2025-12-15", "--days", "2", "-o", whole, "--format", "csv", "--force", "--quiet")
+	if _, err := os.Stat(filepath.Join(whole, "facts", "receipts", "dt=2026-01-03")); err == nil {
+		t.Error("--force kept the old data")
+	}
+	r = mustRun(t, "state", "show", "-o", whole)
+	if !strings.Contains(r.stdout, "2025-12-16") {
+		t.Errorf("state show:\n%s", r.stdout)
+	}
+	mustRun(t, "state", "clear", "-o", whole, "--yes")
+	if _, err := os.Stat(filepath.Join(whole, "state.json")); err == nil {
+		t.Error("state clear left state.json")
+	}
+}

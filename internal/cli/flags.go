@@ -31,6 +31,7 @@ type runFlags struct {
 	quiet      bool
 	json       bool
 	cpuProfile string
+	force      bool
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
@@ -47,6 +48,7 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.tables, "tables", "", "comma-separated tables to write (default: all)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.BoolVar(&f.json, "json", false, "machine-readable progress and summary (JSON lines)")
+	fs.BoolVar(&f.force, "force", false, "delete data of another configuration (or, for generate and master, any data) in --out and start over")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	_ = fs.MarkHidden("cpuprofile")
 }

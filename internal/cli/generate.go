@@ -14,6 +14,7 @@ import (
 	"github.com/retail-datagen/retail-datagen/internal/master"
 	"github.com/retail-datagen/retail-datagen/internal/output"
 	"github.com/retail-datagen/retail-datagen/internal/schema"
+	"github.com/retail-datagen/retail-datagen/internal/state"
 )
 
 func (a *app) generateCmd() *cobra.Command {
@@ -119,12 +120,16 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 		}
 		defer pprof.StopCPUProfile()
 	}
+	plan, err := a.plan(cmd, f, opts, withMaster, withFacts)
+	if err != nil {
+		return err
+	}
 	rep := a.reporter(f)
 	opts.Progress = rep
 	began := time.Now()
 	sum := summary{Out: cfg.Output.Dir, Tables: map[string]int64{}}
 	var data *master.Data
-	if withMaster {
+	if plan.writeMaster {
 		res, err := generate.Master(cmd.Context(), opts)
 		if err != nil {
 			rep.Close()
@@ -135,7 +140,7 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 			sum.Bytes += fi.Bytes
 		}
 		data = res.Data
-	} else {
+	} else if plan.runFacts {
 		if err := generate.CheckMaster(opts); err != nil {
 			rep.Close()
 			return err
@@ -145,8 +150,8 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 			return fmt.Errorf("rebuilding master data: %w", err)
 		}
 	}
-	if withFacts {
-		res, err := generate.Facts(cmd.Context(), opts, data)
+	if plan.runFacts {
+		res, err := generate.Facts(cmd.Context(), opts, data, plan.span)
 		if err != nil {
 			rep.Close()
 			return err
@@ -155,6 +160,19 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 			sum.Tables[name] = n
 		}
 		sum.Bytes += res.Bytes
+		// The state advances last, once every file and the manifest are
+		// durable; a run limited to some tables does not advance it.
+		if len(opts.Tables) == 0 {
+			st := &state.State{
+				Generator: "retail-datagen", Version: a.version,
+				ConfigFingerprint: cfg.Fingerprint(), Seed: cfg.Seed,
+				FirstDay: plan.epoch, LastDay: plan.span.To, Networks: res.States,
+			}
+			if err := st.Write(cfg.Output.Dir); err != nil {
+				rep.Close()
+				return err
+			}
+		}
 	}
 	rep.Close()
 	elapsed := time.Since(began)
@@ -193,9 +211,11 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 		for _, n := range names {
 			fmt.Fprintf(a.stdout, "  %-26s %14s rows\n", n, formatCount(sum.Tables[n]))
 		}
-		if withFacts {
-			start, end := cfg.DateRange()
-			fmt.Fprintf(a.stdout, "simulated %s to %s\n", start.Format("2006-01-02"), end.Format("2006-01-02"))
+		switch {
+		case plan.runFacts:
+			fmt.Fprintf(a.stdout, "simulated %s to %s\n", plan.span.From, plan.span.To)
+		case withFacts:
+			fmt.Fprintf(a.stdout, "%s\n", plan.note)
 		}
 		fmt.Fprintf(a.stdout, "%s rows, %.0f MB in %.1fs (%s rows/s, %.0f MB/s); manifest: %s\n", formatCount(total),
 			float64(sum.Bytes)/1e6, elapsed.Seconds(), formatCount(int64(sum.RowsPerSec)), sum.MBPerSec,

@@ -31,11 +31,19 @@ type FactsResult struct {
 // DaysTask is the progress task counting simulated network-days.
 const DaysTask = "simulated days"
 
-// Facts simulates every day of the configured range over data and writes
-// one file per table, day and DC network:
-// facts/<table>/dt=<day>/part-<dc_id>-0.<ext>. Networks run in parallel;
-// the files do not depend on the number of workers.
-func Facts(ctx context.Context, o Options, data *master.Data) (*FactsResult, error) {
+// Span is the part of the simulation a run writes: the days From..To, each
+// network starting from its state in Initial (nil: from the initial
+// positions of master data, with From the configured start).
+type Span struct {
+	From, To civil.Date
+	Initial  []*sim.NetworkState
+}
+
+// Facts simulates the days of span over data and writes one file per
+// table, day and DC network: facts/<table>/dt=<day>/part-<dc_id>-0.<ext>.
+// Networks run in parallel; the files do not depend on the number of
+// workers, nor on how the range is split between runs.
+func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*FactsResult, error) {
 	if o.Progress == nil {
 		o.Progress = progress.Nop{}
 	}
@@ -46,13 +54,20 @@ func Facts(ctx context.Context, o Options, data *master.Data) (*FactsResult, err
 	if err != nil {
 		return nil, err
 	}
-	startT, endT := o.Config.DateRange()
-	start, end := civil.FromTime(startT), civil.FromTime(endT)
-	model, err := sim.NewModel(o.Config, data, start, end)
+	startT, _ := o.Config.DateRange()
+	epoch := civil.FromTime(startT)
+	start, end := span.From, span.To
+	if end < start {
+		return nil, fmt.Errorf("nothing to simulate: %s is after %s", start, end)
+	}
+	model, err := sim.NewModel(o.Config, data, epoch, end)
 	if err != nil {
 		return nil, err
 	}
 	nets := model.Networks()
+	if span.Initial != nil && len(span.Initial) != len(nets) {
+		return nil, fmt.Errorf("the checkpoint has %d networks, the configuration %d: clear the state and generate again", len(span.Initial), len(nets))
+	}
 	days := int64(end-start) + 1
 	o.Progress.Start(DaysTask, days*int64(len(nets)))
 	for _, t := range schema.Names(schema.Fact) {
@@ -78,7 +93,11 @@ func Facts(ctx context.Context, o Options, data *master.Data) (*FactsResult, err
 		go func() {
 			defer wg.Done()
 			for ni := range next {
-				st, err := runNetwork(ctx, o, lay, model, nets[ni], start, end, col)
+				var from *sim.NetworkState
+				if span.Initial != nil {
+					from = span.Initial[ni]
+				}
+				st, err := runNetwork(ctx, o, lay, model, nets[ni], from, start, end, col)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -138,8 +157,14 @@ func (c *collector) add(table string, day civil.Date, fi output.FileInfo) {
 	c.bytes += fi.Bytes
 }
 
-func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, start, end civil.Date, col *collector) (*sim.NetworkState, error) {
-	runner, err := model.NewRunner(n, model.InitialState(n))
+func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, from *sim.NetworkState, start, end civil.Date, col *collector) (*sim.NetworkState, error) {
+	if from == nil {
+		from = model.InitialState(n)
+	}
+	if from.Next != start {
+		return nil, fmt.Errorf("the network of DC %d is at %s, not %s: clear the state and generate again", n.DCID, from.Next, start)
+	}
+	runner, err := model.NewRunner(n, from)
 	if err != nil {
 		return nil, err
 	}

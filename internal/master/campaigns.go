@@ -33,15 +33,18 @@ type plannedCampaign struct {
 	budgetHi   int64
 }
 
-// campaigns plans the campaigns of every year the configured range touches
-// and the year after it (streaming continues past the history): the holiday
-// calendar's seasonal sales, plus launches, loyalty pushes and flash sales.
-// The holiday months carry the most campaigns.
+// CampaignYears is how many calendar years of campaigns are planned, from
+// the year of historical.start_date. The plan does not depend on the end of
+// the range, so master data stays the same when a dataset is extended.
+const CampaignYears = 10
+
+// campaigns plans the campaigns of CampaignYears years from the start
+// year: the holiday calendar's seasonal sales, plus launches, loyalty
+// pushes and flash sales. The holiday months carry the most campaigns.
 func (g *gen) campaigns() []rows.Campaign {
 	y0, _, _ := g.start.Civil()
-	y1, _, _ := g.end.Civil()
 	var plan []plannedCampaign
-	for y := y0; y <= y1+1; y++ {
+	for y := y0; y < y0+CampaignYears; y++ {
 		plan = append(plan, g.yearCampaigns(y)...)
 	}
 	slices.SortStableFunc(plan, func(a, b plannedCampaign) int {
