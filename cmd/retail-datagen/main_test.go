@@ -532,3 +532,39 @@ func TestIncrementalEqualsWhole(t *testing.T) {
 		t.Error("state clear left state.json")
 	}
 }
+
+// TestShardUnionEqualsWhole: N processes with --shard K/N into one folder,
+// then merge, give exactly the single-process dataset, for N = 1, 2, 3.
+func TestShardUnionEqualsWhole(t *testing.T) {
+	args := []string{"--scale", "small", "--start", "2025-11-27", "--days", "3", "--format", "csv", "--quiet"}
+	whole := t.TempDir()
+	mustRun(t, append([]string{"generate", "-o", whole}, args...)...)
+	want := treeHashes(t, whole)
+	for _, n := range []int{1, 2, 3} {
+		dir := t.TempDir()
+		for k := range n {
+			mustRun(t, append([]string{"generate", "-o", dir, "--shard", fmt.Sprintf("%d/%d", k, n)}, args...)...)
+		}
+		if n > 1 {
+			mustRun(t, "merge", "-o", dir)
+		}
+		got := treeHashes(t, dir)
+		if len(got) != len(want) {
+			t.Errorf("N=%d: %d files, single process %d", n, len(got), len(want))
+		}
+		for p, h := range want {
+			if got[p] != h {
+				t.Errorf("N=%d: %s differs from the single-process run", n, p)
+			}
+		}
+	}
+	// merge refuses an incomplete set.
+	dir := t.TempDir()
+	mustRun(t, append([]string{"generate", "-o", dir, "--shard", "0/2"}, args...)...)
+	if r := run(t, nil, "merge", "-o", dir); r.code == 0 || !strings.Contains(r.stderr, "lacks shards [1]") {
+		t.Errorf("merge of 1 of 2 shards: exit %d, %s", r.code, r.stderr)
+	}
+	if r := run(t, nil, "generate", "--shard", "2/2", "-o", dir); r.code == 0 || !strings.Contains(r.stderr, "K/N") {
+		t.Errorf("--shard 2/2: exit %d, %s", r.code, r.stderr)
+	}
+}

@@ -32,6 +32,7 @@ type runFlags struct {
 	json       bool
 	cpuProfile string
 	force      bool
+	shard      string
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
@@ -48,6 +49,7 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.tables, "tables", "", "comma-separated tables to write (default: all)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
 	fs.BoolVar(&f.json, "json", false, "machine-readable progress and summary (JSON lines)")
+	fs.StringVar(&f.shard, "shard", "", "generate only shard K/N of the dataset (its DC networks; shard 0 also writes master data); `merge` combines the shards")
 	fs.BoolVar(&f.force, "force", false, "delete data of another configuration (or, for generate and master, any data) in --out and start over")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	_ = fs.MarkHidden("cpuprofile")
@@ -132,12 +134,17 @@ func (a *app) jobOptions(cfg *config.Config, f *runFlags) (generate.Options, err
 	if err != nil {
 		return generate.Options{}, fmt.Errorf("loading dictionaries: %w", err)
 	}
+	shard, err := parseShard(f.shard)
+	if err != nil {
+		return generate.Options{}, err
+	}
 	return generate.Options{
 		Config:  cfg,
 		Dict:    d,
 		Workers: workerCount(cfg),
 		Version: a.version,
 		Tables:  tables,
+		Shard:   shard,
 	}, nil
 }
 
@@ -151,4 +158,18 @@ func formatCount(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// parseShard reads --shard K/N.
+func parseShard(s string) (generate.Shard, error) {
+	if s == "" {
+		return generate.Shard{}, nil
+	}
+	ks, ns, ok := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(strings.TrimSpace(ks))
+	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 0 || k >= n {
+		return generate.Shard{}, fmt.Errorf("--shard %q: must be K/N with 0 <= K < N, e.g. 0/4", s)
+	}
+	return generate.Shard{K: k, N: n}, nil
 }

@@ -168,7 +168,7 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 				ConfigFingerprint: cfg.Fingerprint(), Seed: cfg.Seed,
 				FirstDay: plan.epoch, LastDay: plan.span.To, Networks: res.States,
 			}
-			if err := st.Write(cfg.Output.Dir); err != nil {
+			if err := st.WriteFile(cfg.Output.Dir, plan.stateName); err != nil {
 				rep.Close()
 				return err
 			}

@@ -19,6 +19,7 @@ type jobPlan struct {
 	epoch       civil.Date // historical.start_date: where the simulation begins
 	span        generate.Span
 	note        string // why there is nothing to simulate
+	stateName   string // the state file of the run (per shard)
 }
 
 // plan reads the output folder's state and decides what to write: the
@@ -28,11 +29,15 @@ type jobPlan struct {
 func (a *app) plan(cmd *cobra.Command, f *runFlags, opts generate.Options, withMaster, withFacts bool) (*jobPlan, error) {
 	cfg := opts.Config
 	root := cfg.Output.Dir
-	st, err := state.Read(root)
+	stateName := state.FileName
+	if opts.Shard.Sharded() {
+		stateName = state.ShardFileName(opts.Shard.K, opts.Shard.N)
+	}
+	st, err := state.ReadFile(root, stateName)
 	if err != nil {
 		return nil, err
 	}
-	m, err := output.ReadManifest(root)
+	m, err := output.ReadManifestFile(root, opts.Shard.ManifestName())
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +60,8 @@ func (a *app) plan(cmd *cobra.Command, f *runFlags, opts generate.Options, withM
 		st, m = nil, nil
 	}
 	startT, endT := cfg.DateRange()
-	p := &jobPlan{epoch: civil.FromTime(startT), writeMaster: withMaster}
+	// Shard 0 writes the master data; the others rebuild it in memory.
+	p := &jobPlan{epoch: civil.FromTime(startT), writeMaster: withMaster && opts.Shard.K == 0, stateName: stateName}
 	if !withFacts {
 		return p, nil
 	}

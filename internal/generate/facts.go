@@ -64,7 +64,12 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 	if err != nil {
 		return nil, err
 	}
-	nets := model.Networks()
+	var nets []sim.Network
+	for i, n := range model.Networks() {
+		if o.Shard.Has(i) {
+			nets = append(nets, n)
+		}
+	}
 	if span.Initial != nil && len(span.Initial) != len(nets) {
 		return nil, fmt.Errorf("the checkpoint has %d networks, the configuration %d: clear the state and generate again", len(span.Initial), len(nets))
 	}
@@ -293,12 +298,15 @@ func (d *dayFiles) abort() {
 
 // recordFacts adds the fact partitions to the manifest.
 func recordFacts(o Options, lay output.Layout, files map[string]map[civil.Date][]output.FileInfo) error {
-	m, err := output.ReadManifest(lay.Root)
+	m, err := output.ReadManifestFile(lay.Root, o.Shard.ManifestName())
 	if err != nil {
 		return err
 	}
 	if m == nil {
-		return fmt.Errorf("no manifest in %s: write the master data first", lay.Root)
+		m = &output.Manifest{
+			Generator: "retail-datagen", Version: o.Version, Seed: o.Config.Seed,
+			ConfigFingerprint: o.Config.Fingerprint(), Format: lay.Opts.Format, Compression: lay.Opts.Compression,
+		}
 	}
 	tables := make([]string, 0, len(files))
 	for t := range files {
@@ -320,12 +328,17 @@ func recordFacts(o Options, lay output.Layout, files map[string]map[civil.Date][
 			m.SetPartition(t, d, fs)
 		}
 	}
-	return m.Write(lay.Root)
+	return m.WriteFile(lay.Root, o.Shard.ManifestName())
 }
 
 // CheckMaster verifies that the output folder holds master data made with
 // the same configuration, so that facts written next to it agree with it.
 func CheckMaster(o Options) error {
+	if o.Shard.Sharded() {
+		// Shards run on separate machines: each rebuilds the master data
+		// and checks its own manifest (see the run plan).
+		return nil
+	}
 	lay, err := o.layout()
 	if err != nil {
 		return err

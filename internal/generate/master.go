@@ -28,6 +28,27 @@ type Options struct {
 	Version  string
 	// Tables limits output to these tables (empty = all).
 	Tables []string
+	// Shard, when N > 1, limits the run to the DC networks whose index is
+	// K modulo N; shard 0 also writes the master data. Each shard records
+	// its files in its own manifest (see output.ShardManifestName).
+	Shard Shard
+}
+
+// Shard is part K of N of a dataset; the zero value is the whole dataset.
+type Shard struct{ K, N int }
+
+// Sharded reports whether the run is one shard of several.
+func (s Shard) Sharded() bool { return s.N > 1 }
+
+// Has reports whether network i belongs to the shard.
+func (s Shard) Has(i int) bool { return !s.Sharded() || i%s.N == s.K }
+
+// ManifestName is the manifest file the shard writes.
+func (s Shard) ManifestName() string {
+	if !s.Sharded() {
+		return output.ManifestName
+	}
+	return output.ShardManifestName(s.K, s.N)
 }
 
 // MasterResult summarises a master-data run.
@@ -166,7 +187,7 @@ func Master(ctx context.Context, o Options) (*MasterResult, error) {
 
 // recordMaster writes the manifest entries of the master tables.
 func recordMaster(o Options, lay output.Layout, files map[string]output.FileInfo) error {
-	m, err := output.ReadManifest(lay.Root)
+	m, err := output.ReadManifestFile(lay.Root, o.Shard.ManifestName())
 	if err != nil {
 		return err
 	}
@@ -189,7 +210,7 @@ func recordMaster(o Options, lay output.Layout, files map[string]output.FileInfo
 		fi.Path = lay.Rel(fi.Path)
 		m.SetMaster(n, fi)
 	}
-	return m.Write(lay.Root)
+	return m.WriteFile(lay.Root, o.Shard.ManifestName())
 }
 
 // slice returns a task that writes rows in batches, reporting progress.

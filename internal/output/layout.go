@@ -75,9 +75,16 @@ type Partition struct {
 	Files []FileInfo `json:"files"`
 }
 
+// ShardManifestName is the manifest a shard k of n writes; `merge`
+// combines the shards' manifests into manifest.json.
+func ShardManifestName(k, n int) string { return fmt.Sprintf("manifest.shard-%d-of-%d.json", k, n) }
+
 // ReadManifest loads root/manifest.json. A missing manifest gives (nil, nil).
-func ReadManifest(root string) (*Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(root, ManifestName))
+func ReadManifest(root string) (*Manifest, error) { return ReadManifestFile(root, ManifestName) }
+
+// ReadManifestFile loads the manifest root/name. A missing file gives (nil, nil).
+func ReadManifestFile(root, name string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(root, name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -86,7 +93,7 @@ func ReadManifest(root string) (*Manifest, error) {
 	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("manifest %s is not valid JSON: %w", filepath.Join(root, ManifestName), err)
+		return nil, fmt.Errorf("manifest %s is not valid JSON: %w", filepath.Join(root, name), err)
 	}
 	if m.Tables == nil {
 		m.Tables = map[string]*TableEntry{}
@@ -135,13 +142,16 @@ func (m *Manifest) SetPartition(table string, day civil.Date, files []FileInfo) 
 	t.Rows += p.Rows
 }
 
-// Write stores the manifest atomically in root.
-func (m *Manifest) Write(root string) error {
+// Write stores the manifest atomically as root/manifest.json.
+func (m *Manifest) Write(root string) error { return m.WriteFile(root, ManifestName) }
+
+// WriteFile stores the manifest atomically as root/name.
+func (m *Manifest) WriteFile(root, name string) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding manifest: %w", err)
 	}
-	return WriteFileAtomic(filepath.Join(root, ManifestName), append(b, '\n'))
+	return WriteFileAtomic(filepath.Join(root, name), append(b, '\n'))
 }
 
 // WriteFileAtomic writes data to path through a temporary file and a rename,

@@ -19,6 +19,10 @@ import (
 // FileName is the state's file name in the output root.
 const FileName = "state.json"
 
+// ShardFileName is the state of shard k of n; `merge` combines the shards'
+// states into state.json.
+func ShardFileName(k, n int) string { return fmt.Sprintf("state.shard-%d-of-%d.json", k, n) }
+
 // State is the content of state.json. It is written last, after every
 // file it describes is durable, so it never runs ahead of the data.
 type State struct {
@@ -69,8 +73,11 @@ func (s *State) UnmarshalJSON(b []byte) error {
 }
 
 // Read returns the state of root, or nil when there is none.
-func Read(root string) (*State, error) {
-	path := filepath.Join(root, FileName)
+func Read(root string) (*State, error) { return ReadFile(root, FileName) }
+
+// ReadFile returns the state root/name, or nil when there is none.
+func ReadFile(root, name string) (*State, error) {
+	path := filepath.Join(root, name)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -88,19 +95,31 @@ func Read(root string) (*State, error) {
 	return &s, nil
 }
 
-// Write stores the state atomically (temporary file, sync, rename).
-func (s *State) Write(root string) error {
+// Write stores the state atomically as root/state.json.
+func (s *State) Write(root string) error { return s.WriteFile(root, FileName) }
+
+// WriteFile stores the state atomically (temporary file, sync, rename) as
+// root/name.
+func (s *State) WriteFile(root, name string) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("encoding the state: %w", err)
 	}
-	return output.WriteFileAtomic(filepath.Join(root, FileName), append(b, '\n'))
+	return output.WriteFileAtomic(filepath.Join(root, name), append(b, '\n'))
 }
 
-// Clear removes generated data from root: the state, the manifest and the
-// master and facts folders. Other files are left alone.
+// Clear removes generated data from root: the states, the manifests (of
+// the whole dataset and of shards) and the master and facts folders. Other
+// files are left alone.
 func Clear(root string) error {
-	for _, name := range []string{FileName, output.ManifestName} {
+	names := []string{FileName, output.ManifestName}
+	for _, pattern := range []string{"state.shard-*-of-*.json", "manifest.shard-*-of-*.json"} {
+		m, _ := filepath.Glob(filepath.Join(root, pattern))
+		for _, p := range m {
+			names = append(names, filepath.Base(p))
+		}
+	}
+	for _, name := range names {
 		if err := os.Remove(filepath.Join(root, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("removing %s: %w", name, err)
 		}
