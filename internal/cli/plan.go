@@ -29,6 +29,10 @@ type jobPlan struct {
 func (a *app) plan(cmd *cobra.Command, f *runFlags, opts generate.Options, withMaster, withFacts bool) (*jobPlan, error) {
 	cfg := opts.Config
 	root := cfg.Output.Dir
+	// A run killed earlier may have left hidden temporary files.
+	if err := output.RemoveTemps(root); err != nil {
+		return nil, err
+	}
 	stateName := state.FileName
 	if opts.Shard.Sharded() {
 		stateName = state.ShardFileName(opts.Shard.K, opts.Shard.N)

@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
@@ -308,6 +310,39 @@ func syncDir(dir string) error {
 	defer d.Close()
 	if err := d.Sync(); err != nil {
 		return fmt.Errorf("syncing folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// RemoveTemps deletes the temporary files (".<name>.*.tmp") that a killed
+// run may have left under root's master and facts folders. They are hidden
+// from readers, but a new run should not leave them behind.
+func RemoveTemps(root string) error {
+	for _, dir := range []string{"master", "facts"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			if !d.IsDir() && strings.HasPrefix(d.Name(), ".") && strings.HasSuffix(d.Name(), ".tmp") {
+				if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("removing temporary files under %s: %w", filepath.Join(root, dir), err)
+		}
+	}
+	// Temporary files of the manifest and state, in the root.
+	m, _ := filepath.Glob(filepath.Join(root, ".*.tmp"))
+	for _, p := range m {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing %s: %w", p, err)
+		}
 	}
 	return nil
 }
