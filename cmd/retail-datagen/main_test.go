@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,8 +12,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -634,4 +637,201 @@ func TestKilledRunsLeaveNoPartialData(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestValidateCatchesCorruption corrupts copies of real output one way at a
+// time — with the manifest updated, so that only the data is wrong — and
+// checks that validate fails and names the right check.
+func TestValidateCatchesCorruption(t *testing.T) {
+	src := t.TempDir()
+	mustRun(t, "generate", "--scale", "tiny", "--start", "2025-03-03", "--days", "4", "--format", "csv", "-o", src, "--quiet")
+	if r := run(t, nil, "validate", src); r.code != 0 {
+		t.Fatalf("clean output fails validation:\n%s", r.stdout)
+	}
+	cases := []struct {
+		name, table, check string
+		edit               func(header []string, rows [][]string) bool
+	}{
+		{"negative balance", "store_inventory_txn", "facts.inventory", func(h []string, rows [][]string) bool {
+			rows[len(rows)/2][col(h, "balance_after")] = "-5"
+			return true
+		}},
+		{"broken foreign key", "receipts", "facts.fk", func(h []string, rows [][]string) bool {
+			rows[0][col(h, "store_id")] = "99"
+			return true
+		}},
+		{"wrong total", "receipts", "facts.money", func(h []string, rows [][]string) bool {
+			c := col(h, "total")
+			rows[0][c] = bumpCents(rows[0][c])
+			return true
+		}},
+		{"out-of-order lifecycle", "truck_moves", "facts.shipments", func(h []string, rows [][]string) bool {
+			st, ts, id := col(h, "status"), col(h, "event_ts"), col(h, "shipment_id")
+			for i, r := range rows {
+				if r[st] != "UNLOADING" {
+					continue
+				}
+				for _, q := range rows {
+					if q[id] == r[id] && q[st] == "IN_TRANSIT" && q[ts][:10] == r[ts][:10] && q[ts] < r[ts] {
+						rows[i][ts] = q[ts][:11] + "00:00:00"
+						return true
+					}
+				}
+			}
+			return false
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyTree(t, src)
+			m := readManifest(t, dir)
+			done := false
+			for dt, p := range m.Tables[c.table].Partitions {
+				for _, f := range p.Files {
+					if !done && editCSV(t, filepath.Join(dir, filepath.FromSlash(f.Path)), c.edit) {
+						done = true
+						refreshManifest(t, dir, f.Path)
+						t.Logf("corrupted %s (%s)", f.Path, dt)
+					}
+				}
+			}
+			if !done {
+				t.Fatal("found nothing to corrupt")
+			}
+			r := run(t, nil, "validate", dir)
+			if r.code != 1 {
+				t.Fatalf("validate exit %d on corrupted data:\n%s", r.code, r.stdout)
+			}
+			if !regexp.MustCompile(`(?m)^FAIL\s+` + regexp.QuoteMeta(c.check) + `\s`).MatchString(r.stdout) {
+				t.Errorf("%s not reported as failing:\n%s", c.check, r.stdout)
+			}
+			if regexp.MustCompile(`(?m)^FAIL\s+files\s`).MatchString(r.stdout) {
+				t.Errorf("files check failed although the manifest was updated:\n%s", r.stdout)
+			}
+		})
+	}
+	t.Run("partition missing", func(t *testing.T) {
+		dir := copyTree(t, src)
+		if err := os.RemoveAll(filepath.Join(dir, "facts", "receipt_lines", "dt=2025-03-04")); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, nil, "validate", dir)
+		if r.code != 1 || !regexp.MustCompile(`(?m)^FAIL\s+files\s`).MatchString(r.stdout) {
+			t.Errorf("missing partition: exit %d\n%s", r.code, r.stdout)
+		}
+	})
+}
+
+func col(header []string, name string) int {
+	for i, h := range header {
+		if h == name {
+			return i
+		}
+	}
+	panic("no column " + name)
+}
+
+// bumpCents adds one cent to an amount written like 12.34.
+func bumpCents(s string) string {
+	whole, frac, _ := strings.Cut(s, ".")
+	n, _ := strconv.ParseInt(whole+frac, 10, 64)
+	n++
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	out := fmt.Sprintf("%d.%02d", n/100, n%100)
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// editCSV rewrites a CSV file through edit; it reports whether edit changed it.
+func editCSV(t *testing.T, path string, edit func([]string, [][]string) bool) bool {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) < 2 || !edit(recs[0], recs[1:]) {
+		return false
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return true
+}
+
+// refreshManifest records a rewritten file's new size and hash.
+func refreshManifest(t *testing.T, dir, rel string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["path"] == rel {
+				x["sha256"] = hex.EncodeToString(sum[:])
+				x["bytes"] = len(b)
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(m)
+	out, _ := json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
