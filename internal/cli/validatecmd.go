@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,6 +17,7 @@ func (a *app) validateCmd() *cobra.Command {
 		asJSON bool
 		skip   string
 		max    int
+		prof   string
 		f      = &runFlags{}
 	)
 	cmd := &cobra.Command{
@@ -60,6 +63,17 @@ the number of days in the folder.`,
 				opts.ItemsPerTicketMean = cfg.Volume.ItemsPerTicketMean
 				opts.CustomersPerDay = float64(cfg.Volume.CustomersPerDay)
 			}
+			if prof != "" {
+				pf, err := os.Create(prof)
+				if err != nil {
+					return fmt.Errorf("--cpuprofile: %w", err)
+				}
+				defer pf.Close()
+				if err := pprof.StartCPUProfile(pf); err != nil {
+					return fmt.Errorf("--cpuprofile: %w", err)
+				}
+				defer pprof.StopCPUProfile()
+			}
 			rep, err := validate.Run(cmd.Context(), dir, opts)
 			if err != nil {
 				return err
@@ -85,5 +99,7 @@ the number of days in the folder.`,
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fs.StringVar(&skip, "skip", "", "comma-separated checks to skip; a name ending in \".\" skips a group (stats.)")
 	fs.IntVar(&max, "examples", 20, "violations shown per check (all are counted)")
+	fs.StringVar(&prof, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	_ = fs.MarkHidden("cpuprofile")
 	return cmd
 }
