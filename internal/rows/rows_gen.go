@@ -1083,6 +1083,12 @@ type Receipt struct {
 // TableName returns "receipts".
 func (Receipt) TableName() string { return "receipts" }
 
+// EventTime returns event_ts.
+func (r *Receipt) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *Receipt) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of receipts.
 func (Receipt) CSVHeader() string {
 	return "trace_id,event_ts,store_id,customer_id,receipt_id,receipt_type,original_receipt_id,subtotal,discount,tax,total,tender_type,item_count,campaign_id\n"
@@ -1237,6 +1243,12 @@ type ReceiptLine struct {
 // TableName returns "receipt_lines".
 func (ReceiptLine) TableName() string { return "receipt_lines" }
 
+// EventTime returns event_ts.
+func (r *ReceiptLine) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *ReceiptLine) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of receipt_lines.
 func (ReceiptLine) CSVHeader() string {
 	return "trace_id,event_ts,receipt_id,line_number,product_id,quantity,unit_price,ext_price,discount,tax,promo_code\n"
@@ -1359,6 +1371,12 @@ type Payment struct {
 
 // TableName returns "payments".
 func (Payment) TableName() string { return "payments" }
+
+// EventTime returns event_ts.
+func (r *Payment) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *Payment) Trace() [16]byte { return r.TraceID }
 
 // CSVHeader returns the CSV header line of payments.
 func (Payment) CSVHeader() string {
@@ -1486,6 +1504,12 @@ type PromotionApplied struct {
 // TableName returns "promotions_applied".
 func (PromotionApplied) TableName() string { return "promotions_applied" }
 
+// EventTime returns event_ts.
+func (r *PromotionApplied) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *PromotionApplied) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of promotions_applied.
 func (PromotionApplied) CSVHeader() string {
 	return "trace_id,event_ts,receipt_id,promo_code,discount_type,discount,product_count\n"
@@ -1577,6 +1601,12 @@ type StoreInventoryTxn struct {
 
 // TableName returns "store_inventory_txn".
 func (StoreInventoryTxn) TableName() string { return "store_inventory_txn" }
+
+// EventTime returns event_ts.
+func (r *StoreInventoryTxn) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *StoreInventoryTxn) Trace() [16]byte { return r.TraceID }
 
 // CSVHeader returns the CSV header line of store_inventory_txn.
 func (StoreInventoryTxn) CSVHeader() string {
@@ -1686,6 +1716,12 @@ type Stockout struct {
 // TableName returns "stockouts".
 func (Stockout) TableName() string { return "stockouts" }
 
+// EventTime returns event_ts.
+func (r *Stockout) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *Stockout) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of stockouts.
 func (Stockout) CSVHeader() string {
 	return "trace_id,event_ts,store_id,dc_id,product_id,lost_units,restocked_ts\n"
@@ -1794,6 +1830,12 @@ type FootTraffic struct {
 // TableName returns "foot_traffic".
 func (FootTraffic) TableName() string { return "foot_traffic" }
 
+// EventTime returns event_ts.
+func (r *FootTraffic) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *FootTraffic) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of foot_traffic.
 func (FootTraffic) CSVHeader() string {
 	return "trace_id,event_ts,store_id,sensor_id,zone,count,dwell_seconds\n"
@@ -1884,6 +1926,12 @@ type BLEPing struct {
 
 // TableName returns "ble_pings".
 func (BLEPing) TableName() string { return "ble_pings" }
+
+// EventTime returns event_ts.
+func (r *BLEPing) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *BLEPing) Trace() [16]byte { return r.TraceID }
 
 // CSVHeader returns the CSV header line of ble_pings.
 func (BLEPing) CSVHeader() string {
@@ -1987,6 +2035,12 @@ type CustomerZoneChange struct {
 // TableName returns "customer_zone_changes".
 func (CustomerZoneChange) TableName() string { return "customer_zone_changes" }
 
+// EventTime returns event_ts.
+func (r *CustomerZoneChange) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *CustomerZoneChange) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of customer_zone_changes.
 func (CustomerZoneChange) CSVHeader() string {
 	return "trace_id,event_ts,store_id,device_id,customer_id,from_zone,to_zone\n"
@@ -2087,6 +2141,12 @@ type Reorder struct {
 
 // TableName returns "reorders".
 func (Reorder) TableName() string { return "reorders" }
+
+// EventTime returns event_ts.
+func (r *Reorder) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *Reorder) Trace() [16]byte { return r.TraceID }
 
 // CSVHeader returns the CSV header line of reorders.
 func (Reorder) CSVHeader() string {
@@ -2216,6 +2276,12 @@ type DCInventoryTxn struct {
 // TableName returns "dc_inventory_txn".
 func (DCInventoryTxn) TableName() string { return "dc_inventory_txn" }
 
+// EventTime returns event_ts.
+func (r *DCInventoryTxn) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *DCInventoryTxn) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of dc_inventory_txn.
 func (DCInventoryTxn) CSVHeader() string {
 	return "trace_id,event_ts,dc_id,product_id,qty_delta,balance_after,reason,source_type,source_id\n"
@@ -2327,6 +2393,12 @@ type TruckMove struct {
 
 // TableName returns "truck_moves".
 func (TruckMove) TableName() string { return "truck_moves" }
+
+// EventTime returns event_ts.
+func (r *TruckMove) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *TruckMove) Trace() [16]byte { return r.TraceID }
 
 // CSVHeader returns the CSV header line of truck_moves.
 func (TruckMove) CSVHeader() string {
@@ -2450,6 +2522,12 @@ type TruckInventory struct {
 // TableName returns "truck_inventory".
 func (TruckInventory) TableName() string { return "truck_inventory" }
 
+// EventTime returns event_ts.
+func (r *TruckInventory) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *TruckInventory) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of truck_inventory.
 func (TruckInventory) CSVHeader() string {
 	return "trace_id,event_ts,shipment_id,truck_id,product_id,quantity,action,location_type,location_id\n"
@@ -2559,6 +2637,12 @@ type SupplyChainDisruption struct {
 
 // TableName returns "supply_chain_disruptions".
 func (SupplyChainDisruption) TableName() string { return "supply_chain_disruptions" }
+
+// EventTime returns event_ts.
+func (r *SupplyChainDisruption) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *SupplyChainDisruption) Trace() [16]byte { return r.TraceID }
 
 // CSVHeader returns the CSV header line of supply_chain_disruptions.
 func (SupplyChainDisruption) CSVHeader() string {
@@ -2671,6 +2755,12 @@ type OnlineOrder struct {
 
 // TableName returns "online_orders".
 func (OnlineOrder) TableName() string { return "online_orders" }
+
+// EventTime returns event_ts.
+func (r *OnlineOrder) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *OnlineOrder) Trace() [16]byte { return r.TraceID }
 
 // CSVHeader returns the CSV header line of online_orders.
 func (OnlineOrder) CSVHeader() string {
@@ -2844,6 +2934,12 @@ type OnlineOrderLine struct {
 // TableName returns "online_order_lines".
 func (OnlineOrderLine) TableName() string { return "online_order_lines" }
 
+// EventTime returns event_ts.
+func (r *OnlineOrderLine) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *OnlineOrderLine) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of online_order_lines.
 func (OnlineOrderLine) CSVHeader() string {
 	return "trace_id,event_ts,order_id,line_number,product_id,quantity,unit_price,ext_price,discount,tax,promo_code\n"
@@ -2967,6 +3063,12 @@ type MarketingImpression struct {
 // TableName returns "marketing_impressions".
 func (MarketingImpression) TableName() string { return "marketing_impressions" }
 
+// EventTime returns event_ts.
+func (r *MarketingImpression) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *MarketingImpression) Trace() [16]byte { return r.TraceID }
+
 // CSVHeader returns the CSV header line of marketing_impressions.
 func (MarketingImpression) CSVHeader() string {
 	return "trace_id,event_ts,impression_id,campaign_id,channel,creative_id,customer_ad_id,customer_id,device,cost\n"
@@ -3077,6 +3179,12 @@ type StoreOp struct {
 
 // TableName returns "store_ops".
 func (StoreOp) TableName() string { return "store_ops" }
+
+// EventTime returns event_ts.
+func (r *StoreOp) EventTime() int64 { return r.EventTS }
+
+// Trace returns trace_id.
+func (r *StoreOp) Trace() [16]byte { return r.TraceID }
 
 // CSVHeader returns the CSV header line of store_ops.
 func (StoreOp) CSVHeader() string { return "trace_id,event_ts,store_id,operation\n" }

@@ -50,6 +50,10 @@ func writeTable(b *bytes.Buffer, t schema.Table) error {
 		names[i] = c.Name
 	}
 	fmt.Fprintf(b, "// TableName returns %q.\nfunc (%s) TableName() string { return %q }\n\n", t.Name, t.Row, t.Name)
+	if t.Kind == schema.Fact {
+		fmt.Fprintf(b, "// EventTime returns event_ts.\nfunc (r *%s) EventTime() int64 { return r.EventTS }\n\n", t.Row)
+		fmt.Fprintf(b, "// Trace returns trace_id.\nfunc (r *%s) Trace() [16]byte { return r.TraceID }\n\n", t.Row)
+	}
 	fmt.Fprintf(b, "// CSVHeader returns the CSV header line of %s.\nfunc (%s) CSVHeader() string { return %q }\n\n",
 		t.Name, t.Row, strings.Join(names, ",")+"\n")
 

@@ -1,0 +1,207 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/retail-datagen/retail-datagen/internal/civil"
+	"github.com/retail-datagen/retail-datagen/internal/config"
+	"github.com/retail-datagen/retail-datagen/internal/dict"
+	"github.com/retail-datagen/retail-datagen/internal/master"
+	"github.com/retail-datagen/retail-datagen/internal/rows"
+	"github.com/retail-datagen/retail-datagen/internal/sim"
+)
+
+func newModel(t testing.TB, overrides map[string]string, start, end civil.Date) *sim.Model {
+	t.Helper()
+	o := map[string]string{"scale": "tiny", "historical.start_date": start.String(), "historical.end_date": end.String(),
+		"disruptions.enabled": "true", "disruptions.per_dc_per_year": "60"}
+	for k, v := range overrides {
+		o[k] = v
+	}
+	cfg, err := config.Load(config.LoadOptions{Overrides: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := dict.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := master.Generate(context.Background(), cfg, d, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := sim.NewModel(cfg, data, start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// jsonSink records rows as the JSON Lines files hold them.
+type jsonSink[T any, PT rows.Row[T]] struct{ out map[string][]string }
+
+func (s *jsonSink[T, PT]) Write(b []T) error {
+	for i := range b {
+		line := PT(&b[i]).AppendJSON(nil)
+		s.out[PT(&b[i]).TableName()] = append(s.out[PT(&b[i]).TableName()], string(line[:len(line)-1]))
+	}
+	return nil
+}
+
+func historySinks(out map[string][]string) sim.Sinks {
+	return sim.Sinks{
+		Receipts: &jsonSink[rows.Receipt, *rows.Receipt]{out}, ReceiptLines: &jsonSink[rows.ReceiptLine, *rows.ReceiptLine]{out},
+		Payments: &jsonSink[rows.Payment, *rows.Payment]{out}, PromotionsApplied: &jsonSink[rows.PromotionApplied, *rows.PromotionApplied]{out},
+		StoreInventoryTxn: &jsonSink[rows.StoreInventoryTxn, *rows.StoreInventoryTxn]{out}, Stockouts: &jsonSink[rows.Stockout, *rows.Stockout]{out},
+		FootTraffic: &jsonSink[rows.FootTraffic, *rows.FootTraffic]{out}, BLEPings: &jsonSink[rows.BLEPing, *rows.BLEPing]{out},
+		CustomerZoneChanges: &jsonSink[rows.CustomerZoneChange, *rows.CustomerZoneChange]{out}, StoreOps: &jsonSink[rows.StoreOp, *rows.StoreOp]{out},
+		Reorders: &jsonSink[rows.Reorder, *rows.Reorder]{out}, DCInventoryTxn: &jsonSink[rows.DCInventoryTxn, *rows.DCInventoryTxn]{out},
+		TruckMoves: &jsonSink[rows.TruckMove, *rows.TruckMove]{out}, TruckInventory: &jsonSink[rows.TruckInventory, *rows.TruckInventory]{out},
+		MarketingImpressions: &jsonSink[rows.MarketingImpression, *rows.MarketingImpression]{out},
+		OnlineOrders:         &jsonSink[rows.OnlineOrder, *rows.OnlineOrder]{out}, OnlineOrderLines: &jsonSink[rows.OnlineOrderLine, *rows.OnlineOrderLine]{out},
+		SupplyChainDisruptions: &jsonSink[rows.SupplyChainDisruption, *rows.SupplyChainDisruption]{out},
+	}
+}
+
+func clone(t *testing.T, states []*sim.NetworkState) []*sim.NetworkState {
+	t.Helper()
+	b, err := json.Marshal(states)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*sim.NetworkState
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestHistoryEquivalence: the events of a simulated day carry exactly the
+// rows the historical tables hold for that day, for every table.
+func TestHistoryEquivalence(t *testing.T) {
+	start, end := civil.DaysFromCivil(2025, 11, 24), civil.DaysFromCivil(2025, 11, 30)
+	m := newModel(t, nil, start, end)
+	var states []*sim.NetworkState
+	for _, n := range m.Networks() {
+		states = append(states, m.InitialState(n))
+	}
+	// History: the first days, then the days compared.
+	hist := map[string][]string{}
+	var runners []*sim.Runner
+	for _, n := range m.Networks() {
+		r, err := m.NewRunner(n, m.InitialState(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runners = append(runners, r)
+	}
+	eng, err := NewEngine(m, clone(t, states), nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	types := map[string]int{}
+	for day := start; day <= end; day++ {
+		clear(hist)
+		for _, r := range runners {
+			if err := r.RunDay(context.Background(), day, historySinks(hist)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		events, err := eng.Day(context.Background(), day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]string{}
+		lastByKey := map[string]int64{}
+		for _, e := range events {
+			if seen[e.ID] {
+				t.Fatalf("duplicate event id %s", e.ID)
+			}
+			seen[e.ID] = true
+			types[e.Type]++
+			got[e.Table] = append(got[e.Table], string(e.Payload))
+			if strings.HasPrefix(e.PartitionKey, "store_") {
+				if e.TS < lastByKey[e.PartitionKey] {
+					t.Fatalf("%s: events of %s out of time order", day, e.PartitionKey)
+				}
+				lastByKey[e.PartitionKey] = e.TS
+			}
+			if civil.Date(e.TS/civil.MicrosPerDay) != day {
+				t.Fatalf("event %s of %s dated %d", e.ID, day, e.TS)
+			}
+		}
+		for table, want := range hist {
+			g := got[table]
+			slices.Sort(g)
+			w := slices.Clone(want)
+			slices.Sort(w)
+			if !slices.Equal(g, w) {
+				t.Fatalf("%s %s: %d events, %d rows, or different payloads", day, table, len(g), len(w))
+			}
+		}
+		if len(got) != len(hist) {
+			t.Fatalf("%s: events of %d tables, rows of %d", day, len(got), len(hist))
+		}
+	}
+	for _, typ := range EventTypes() {
+		if types[typ] == 0 && typ != "disruption_started" {
+			t.Errorf("no %s event in a week", typ)
+		}
+	}
+	// The envelope is valid JSON with the fields of SPEC §8.
+	events, err := eng.Day(context.Background(), end+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env map[string]any
+	if err := json.Unmarshal(events[0].AppendJSON(nil, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)), &env); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"event_type", "schema_version", "source", "event_id", "trace_id", "correlation_id", "partition_key", "event_ts", "ingest_timestamp", "payload"} {
+		if _, ok := env[k]; !ok {
+			t.Errorf("envelope lacks %s: %v", k, env)
+		}
+	}
+}
+
+// TestTypesFilter keeps only the asked types, with the same ids.
+func TestTypesFilter(t *testing.T) {
+	start := civil.DaysFromCivil(2025, 3, 3)
+	m := newModel(t, nil, start, start+1)
+	var states []*sim.NetworkState
+	for _, n := range m.Networks() {
+		states = append(states, m.InitialState(n))
+	}
+	all, err := NewEngine(m, clone(t, states), nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	some, err := NewEngine(m, clone(t, states), []string{"receipt_created", "store_opened"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ea, _ := all.Day(context.Background(), start)
+	es, _ := some.Day(context.Background(), start)
+	var want []string
+	for _, e := range ea {
+		if e.Type == "receipt_created" || e.Type == "store_opened" {
+			want = append(want, e.ID)
+		}
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.ID)
+	}
+	if !slices.Equal(got, want) || len(got) == 0 {
+		t.Errorf("filtered stream: %d events, want %d", len(got), len(want))
+	}
+	if _, err := NewEngine(m, clone(t, states), []string{"receipt_printed"}, 1); err == nil {
+		t.Error("unknown type accepted")
+	}
+}
