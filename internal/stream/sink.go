@@ -92,7 +92,9 @@ func NewFileSink(dir string, maxEvents int) (*FileSink, error) {
 	return &FileSink{dir: dir, maxEvents: max(1, maxEvents), seq: seq, now: time.Now}, nil
 }
 
-func (s *FileSink) final() string { return filepath.Join(s.dir, fmt.Sprintf("events-%06d.jsonl", s.seq)) }
+func (s *FileSink) final() string {
+	return filepath.Join(s.dir, fmt.Sprintf("events-%06d.jsonl", s.seq))
+}
 
 func (s *FileSink) open() error {
 	f, err := os.CreateTemp(s.dir, fmt.Sprintf(".events-%06d.*.tmp", s.seq))

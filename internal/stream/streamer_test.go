@@ -97,7 +97,7 @@ func TestPacingFollowsTheWallClock(t *testing.T) {
 type sinkFunc func([]Event)
 
 func (f sinkFunc) Send(_ context.Context, b []Event) error { f(b); return nil }
-func (f sinkFunc) Close() error                             { return nil }
+func (f sinkFunc) Close() error                            { return nil }
 
 // TestResumeHasNoGap: a stream stopped mid-day and resumed from its
 // position delivers exactly the events of an uninterrupted stream.
