@@ -14,10 +14,43 @@ import (
 // tableRank orders the events of one instant: a receipt, then its lines,
 // promotion and payments, then the stock it moved; and so on.
 func tableRank(code string) int {
-	return map[string]int{
-		"op": 0, "sd": 1, "tm": 2, "ti": 3, "di": 4, "rc": 5, "rl": 6, "pa": 7, "pm": 8, "si": 9,
-		"ft": 10, "bp": 11, "zc": 12, "so": 13, "ro": 14, "ad": 15, "oo": 16, "ol": 17,
-	}[code]
+	switch code {
+	case "op":
+		return 0
+	case "sd":
+		return 1
+	case "tm":
+		return 2
+	case "ti":
+		return 3
+	case "di":
+		return 4
+	case "rc":
+		return 5
+	case "rl":
+		return 6
+	case "pa":
+		return 7
+	case "pm":
+		return 8
+	case "si":
+		return 9
+	case "ft":
+		return 10
+	case "bp":
+		return 11
+	case "zc":
+		return 12
+	case "so":
+		return 13
+	case "ro":
+		return 14
+	case "ad":
+		return 15
+	case "oo":
+		return 16
+	}
+	return 17 // "ol"
 }
 
 // Engine advances every DC network of the model one day at a time and
@@ -27,6 +60,18 @@ type Engine struct {
 	runners []*sim.Runner
 	types   map[string]bool
 	workers int
+	// Reused from day to day.
+	cols []*collector
+	refs []ref
+	out  []*Event
+}
+
+// ref locates an event of the day for sorting.
+type ref struct {
+	ts   int64
+	rank int8
+	net  int32
+	idx  int32
 }
 
 // NewEngine starts the networks from their states (in network order).
@@ -52,6 +97,7 @@ func NewEngine(model *sim.Model, states []*sim.NetworkState, types []string, wor
 			return nil, err
 		}
 		e.runners = append(e.runners, r)
+		e.cols = append(e.cols, &collector{dcID: n.DCID, types: e.types})
 	}
 	return e, nil
 }
@@ -67,8 +113,9 @@ func (e *Engine) States() []*sim.NetworkState {
 
 // Day simulates day on every network and returns its events, ordered by
 // event time; within an instant by kind (a receipt before its lines) and
-// network. Events of one store are therefore in event-time order.
-func (e *Engine) Day(ctx context.Context, day civil.Date) ([]Event, error) {
+// network. Events of one store are therefore in event-time order. The
+// events are valid until the next call.
+func (e *Engine) Day(ctx context.Context, day civil.Date) ([]*Event, error) {
 	cols := make([]*collector, len(e.runners))
 	errs := make([]error, len(e.runners))
 	sem := make(chan struct{}, e.workers)
@@ -79,8 +126,10 @@ func (e *Engine) Day(ctx context.Context, day civil.Date) ([]Event, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			c := &collector{day: day, dcID: e.model.Networks()[i].DCID, types: e.types}
+			c := e.cols[i]
+			c.day, c.events, c.arena, c.spans = day, c.events[:0], c.arena[:0], c.spans[:0]
 			errs[i] = r.RunDay(ctx, day, c.sinks())
+			c.finish()
 			cols[i] = c
 		}()
 	}
@@ -92,23 +141,20 @@ func (e *Engine) Day(ctx context.Context, day civil.Date) ([]Event, error) {
 		}
 		n += len(cols[i].events)
 	}
-	type ref struct {
-		net, idx int
-		rank     int
-	}
-	refs := make([]ref, 0, n)
+	refs := e.refs[:0]
 	for ni, c := range cols {
 		for k := range c.events {
-			refs = append(refs, ref{ni, k, c.events[k].rank})
+			refs = append(refs, ref{c.events[k].TS, c.events[k].rank, int32(ni), int32(k)})
 		}
 	}
 	slices.SortFunc(refs, func(a, b ref) int {
-		ea, eb := &cols[a.net].events[a.idx], &cols[b.net].events[b.idx]
-		return cmp.Or(cmp.Compare(ea.TS, eb.TS), cmp.Compare(a.rank, b.rank), cmp.Compare(a.net, b.net), cmp.Compare(a.idx, b.idx))
+		return cmp.Or(cmp.Compare(a.ts, b.ts), cmp.Compare(a.rank, b.rank), cmp.Compare(a.net, b.net), cmp.Compare(a.idx, b.idx))
 	})
-	out := make([]Event, 0, n)
+	e.refs = refs
+	out := e.out[:0]
 	for _, r := range refs {
-		out = append(out, cols[r.net].events[r.idx])
+		out = append(out, &cols[r.net].events[r.idx])
 	}
+	e.out = out
 	return out, nil
 }

@@ -5,7 +5,7 @@
 package stream
 
 import (
-	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -17,34 +17,99 @@ import (
 // Event is one event of the stream. Payload is the fact row as JSON, with
 // the field names of its table, exactly as the JSON Lines files hold it.
 type Event struct {
-	Type          string
-	Table         string
-	ID            string // deterministic and unique
-	TraceID       [16]byte
-	CorrelationID string
-	PartitionKey  string
-	TS            int64 // event time, micros of simulated local time
-	Payload       []byte
-	rank          int // order of kinds within an instant
+	Type    string
+	Table   string
+	TraceID [16]byte
+	TS      int64  // event time, micros of simulated local time
+	Payload []byte // shares the day's buffer: valid until the next day
+	// The id: day, network, table code and row position.
+	day  civil.Date
+	dc   int64
+	code string
+	n    int32
+	// The partition key: keyPrefix + keyStr, or keyPrefix + keyID.
+	keyPrefix string
+	keyStr    string
+	keyID     int64
+	// corrID is the business id the event belongs to (receipt, order,
+	// shipment...); 0 means the trace id.
+	corrID int64
+	rank   int8 // order of kinds within an instant
+	typ    int8 // index in EventTypes
 }
 
+// ID is the event's deterministic, unique id: DAY-DC-code-position.
+func (e *Event) ID() string { return string(e.AppendID(nil)) }
+
+// AppendID appends the event id.
+func (e *Event) AppendID(b []byte) []byte {
+	y, m, d := e.day.Civil()
+	b = appendPad(b, int64(y*10000+m*100+d), 8)
+	b = append(b, '-')
+	b = appendPad(b, e.dc, 5)
+	b = append(b, '-')
+	b = append(b, e.code...)
+	b = append(b, '-')
+	return appendPad(b, int64(e.n), 7)
+}
+
+// PartitionKey is store_<id>, dc_<id> or marketing_<channel>.
+func (e *Event) PartitionKey() string { return string(e.AppendPartitionKey(nil)) }
+
+// AppendPartitionKey appends the partition key.
+func (e *Event) AppendPartitionKey(b []byte) []byte {
+	b = append(b, e.keyPrefix...)
+	if e.keyStr != "" {
+		return append(b, e.keyStr...)
+	}
+	return strconv.AppendInt(b, e.keyID, 10)
+}
+
+// CorrelationID is the business id (receipt, order, shipment, ...) the
+// event belongs to, or its trace id.
+func (e *Event) CorrelationID() string { return string(e.appendCorrelation(nil)) }
+
+func (e *Event) appendCorrelation(b []byte) []byte {
+	if e.corrID != 0 {
+		return strconv.AppendInt(b, e.corrID, 10)
+	}
+	return rows.AppendUUID(b, e.TraceID)
+}
+
+func appendPad(b []byte, v int64, width int) []byte {
+	var d [20]byte
+	i := len(d)
+	for v > 0 || i == len(d) {
+		i--
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	for n := len(d) - i; n < width; n++ {
+		b = append(b, '0')
+	}
+	return append(b, d[i:]...)
+}
+
+// IngestTime formats the time events are sent, for AppendJSON.
+func IngestTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
 // AppendJSON appends the event's envelope as one JSON object (no newline).
-// ingest is the UTC time the event is sent.
-func (e *Event) AppendJSON(b []byte, ingest time.Time) []byte {
+// ingest is the time the event is sent, formatted by IngestTime.
+func (e *Event) AppendJSON(b []byte, ingest string) []byte {
 	b = append(b, `{"event_type":"`...)
 	b = append(b, e.Type...)
 	b = append(b, `","schema_version":"1.0","source":"retail-datagen","event_id":"`...)
-	b = append(b, e.ID...)
+	b = e.AppendID(b)
 	b = append(b, `","trace_id":"`...)
 	b = rows.AppendUUID(b, e.TraceID)
 	b = append(b, `","correlation_id":"`...)
-	b = append(b, e.CorrelationID...)
+	b = e.appendCorrelation(b)
 	b = append(b, `","partition_key":"`...)
-	b = append(b, e.PartitionKey...)
+	b = e.AppendPartitionKey(b)
 	b = append(b, `","event_ts":"`...)
 	b = rows.AppendTimestamp(b, e.TS, 'T')
 	b = append(b, `","ingest_timestamp":"`...)
-	b = ingest.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, ingest...)
 	b = append(b, `","payload":`...)
 	b = append(b, e.Payload...)
 	return append(b, '}')
@@ -58,8 +123,16 @@ type factRow interface {
 	TableName() string
 }
 
+// key is an event's partition key and correlation.
+type key struct {
+	prefix string // "store_", "dc_" or "marketing_"
+	str    string // the channel, for marketing
+	id     int64
+	corr   int64 // 0: the trace id
+}
+
 // describe gives a row's event type, partition key and correlation id.
-type describe[T any] func(r *T) (typ, key, corr string)
+type describe[T any] func(r *T) (typ string, k key)
 
 // tableSink converts one table's rows of a network-day into events.
 type tableSink[T any, PT interface {
@@ -70,56 +143,69 @@ type tableSink[T any, PT interface {
 	code string
 	desc describe[T]
 	n    int
+	// types caches EventTypes indexes of the types seen.
+	lastType string
+	lastIdx  int8
 }
 
 func (s *tableSink[T, PT]) Write(batch []T) error {
 	for i := range batch {
 		r := &batch[i]
 		pr := PT(r)
-		typ, key, corr := s.desc(r)
+		typ, k := s.desc(r)
 		if !s.c.wants(typ) {
 			s.n++
 			continue
 		}
-		payload := pr.AppendJSON(nil)
-		payload = payload[:len(payload)-1] // the newline
+		lo := len(s.c.arena)
+		s.c.arena = pr.AppendJSON(s.c.arena)
+		s.c.arena = s.c.arena[:len(s.c.arena)-1] // the newline
 		s.c.events = append(s.c.events, Event{
-			Type: typ, Table: pr.TableName(), ID: s.c.eventID(s.code, s.n), TraceID: pr.Trace(),
-			CorrelationID: corr, PartitionKey: key, TS: pr.EventTime(), Payload: payload, rank: tableRank(s.code),
+			Type: typ, Table: pr.TableName(), TraceID: pr.Trace(), TS: pr.EventTime(),
+			day: s.c.day, dc: s.c.dcID, code: s.code, n: int32(s.n),
+			keyPrefix: k.prefix, keyStr: k.str, keyID: k.id, corrID: k.corr, rank: int8(tableRank(s.code)),
+			typ: s.typeIndex(typ),
 		})
+		s.c.spans = append(s.c.spans, [2]int{lo, len(s.c.arena)})
 		s.n++
 	}
 	return nil
 }
 
-// collector gathers the events of one network-day.
+// typeIndex is typ's index in EventTypes (cached: a table has few types).
+func (s *tableSink[T, PT]) typeIndex(typ string) int8 {
+	if typ != s.lastType {
+		s.lastType, s.lastIdx = typ, int8(slices.Index(EventTypes(), typ))
+	}
+	return s.lastIdx
+}
+
+// collector gathers the events of one network-day. Payloads are written
+// into one arena; spans locate them until finish sets the slices.
 type collector struct {
 	day    civil.Date
 	dcID   int64
 	types  map[string]bool // nil: every type
 	events []Event
+	arena  []byte
+	spans  [][2]int
 }
 
 func (c *collector) wants(typ string) bool { return c.types == nil || c.types[typ] }
 
-// eventID is unique by construction: the day, the network, the table and
-// the row's position in that table's rows of the network-day, which is
+// finish points every event at its payload in the arena.
+func (c *collector) finish() {
+	for i := range c.events {
+		c.events[i].Payload = c.arena[c.spans[i][0]:c.spans[i][1]:c.spans[i][1]]
+	}
+}
+
+// Event ids are unique by construction: the day, the network, the table
+// and the row's position in that table's rows of the network-day, which is
 // the same in every run (and in the historical files).
-func (c *collector) eventID(code string, n int) string {
-	return fmt.Sprintf("%s-%05d-%s-%07d", dayNumber(c.day), c.dcID, code, n)
-}
 
-func dayNumber(d civil.Date) string {
-	y, m, dd := d.Civil()
-	return fmt.Sprintf("%04d%02d%02d", y, m, dd)
-}
-
-func id(n int64) string { return strconv.FormatInt(n, 10) }
-
-func storeKey(id int64) string { return "store_" + strconv.FormatInt(id, 10) }
-func dcKey(id int64) string    { return "dc_" + strconv.FormatInt(id, 10) }
-
-func traceString(t [16]byte) string { return string(rows.AppendUUID(nil, t)) }
+func storeKey(id, corr int64) key { return key{prefix: "store_", id: id, corr: corr} }
+func dcKey(id, corr int64) key    { return key{prefix: "dc_", id: id, corr: corr} }
 
 // EventTypes lists every event type, in the order of SPEC §8.
 func EventTypes() []string {
@@ -134,61 +220,52 @@ func EventTypes() []string {
 }
 
 // sinks returns the simulation sinks that turn a network-day's rows into
-// events, in the order the rows of one instant should come out: a receipt
-// before its lines, its lines before the payment, and so on.
+// events.
 func (c *collector) sinks() sim.Sinks {
 	return sim.Sinks{
-		Receipts: &tableSink[rows.Receipt, *rows.Receipt]{c: c, code: "rc", desc: func(r *rows.Receipt) (string, string, string) {
-			return "receipt_created", storeKey(r.StoreID), id(r.ReceiptID)
+		Receipts: &tableSink[rows.Receipt, *rows.Receipt]{c: c, code: "rc", desc: func(r *rows.Receipt) (string, key) {
+			return "receipt_created", storeKey(r.StoreID, r.ReceiptID)
 		}},
-		ReceiptLines: &tableSink[rows.ReceiptLine, *rows.ReceiptLine]{c: c, code: "rl", desc: func(r *rows.ReceiptLine) (string, string, string) {
-			return "receipt_line_added", storeKey(storeOfReceipt(r.ReceiptID)), id(r.ReceiptID)
+		ReceiptLines: &tableSink[rows.ReceiptLine, *rows.ReceiptLine]{c: c, code: "rl", desc: func(r *rows.ReceiptLine) (string, key) {
+			return "receipt_line_added", storeKey(storeOfReceipt(r.ReceiptID), r.ReceiptID)
 		}},
-		PromotionsApplied: &tableSink[rows.PromotionApplied, *rows.PromotionApplied]{c: c, code: "pa", desc: func(r *rows.PromotionApplied) (string, string, string) {
-			return "promotion_applied", storeKey(storeOfReceipt(r.ReceiptID)), id(r.ReceiptID)
+		PromotionsApplied: &tableSink[rows.PromotionApplied, *rows.PromotionApplied]{c: c, code: "pa", desc: func(r *rows.PromotionApplied) (string, key) {
+			return "promotion_applied", storeKey(storeOfReceipt(r.ReceiptID), r.ReceiptID)
 		}},
-		Payments: &tableSink[rows.Payment, *rows.Payment]{c: c, code: "pm", desc: func(r *rows.Payment) (string, string, string) {
+		Payments: &tableSink[rows.Payment, *rows.Payment]{c: c, code: "pm", desc: func(r *rows.Payment) (string, key) {
 			if r.OrderID != 0 {
-				return "payment_processed", dcKey(c.dcID), id(r.OrderID)
+				return "payment_processed", dcKey(c.dcID, r.OrderID)
 			}
-			return "payment_processed", storeKey(storeOfReceipt(r.ReceiptID)), id(r.ReceiptID)
+			return "payment_processed", storeKey(storeOfReceipt(r.ReceiptID), r.ReceiptID)
 		}},
-		StoreInventoryTxn: &tableSink[rows.StoreInventoryTxn, *rows.StoreInventoryTxn]{c: c, code: "si", desc: func(r *rows.StoreInventoryTxn) (string, string, string) {
-			corr := traceString(r.TraceID)
-			if r.SourceID != 0 {
-				corr = id(r.SourceID)
-			}
-			return "inventory_updated", storeKey(r.StoreID), corr
+		StoreInventoryTxn: &tableSink[rows.StoreInventoryTxn, *rows.StoreInventoryTxn]{c: c, code: "si", desc: func(r *rows.StoreInventoryTxn) (string, key) {
+			return "inventory_updated", storeKey(r.StoreID, r.SourceID)
 		}},
-		DCInventoryTxn: &tableSink[rows.DCInventoryTxn, *rows.DCInventoryTxn]{c: c, code: "di", desc: func(r *rows.DCInventoryTxn) (string, string, string) {
-			corr := traceString(r.TraceID)
-			if r.SourceID != 0 {
-				corr = id(r.SourceID)
-			}
-			return "inventory_updated", dcKey(r.DCID), corr
+		DCInventoryTxn: &tableSink[rows.DCInventoryTxn, *rows.DCInventoryTxn]{c: c, code: "di", desc: func(r *rows.DCInventoryTxn) (string, key) {
+			return "inventory_updated", dcKey(r.DCID, r.SourceID)
 		}},
-		Stockouts: &tableSink[rows.Stockout, *rows.Stockout]{c: c, code: "so", desc: func(r *rows.Stockout) (string, string, string) {
+		Stockouts: &tableSink[rows.Stockout, *rows.Stockout]{c: c, code: "so", desc: func(r *rows.Stockout) (string, key) {
 			if r.StoreID != 0 {
-				return "stockout_detected", storeKey(r.StoreID), traceString(r.TraceID)
+				return "stockout_detected", storeKey(r.StoreID, 0)
 			}
-			return "stockout_detected", dcKey(r.DCID), traceString(r.TraceID)
+			return "stockout_detected", dcKey(r.DCID, 0)
 		}},
-		Reorders: &tableSink[rows.Reorder, *rows.Reorder]{c: c, code: "ro", desc: func(r *rows.Reorder) (string, string, string) {
+		Reorders: &tableSink[rows.Reorder, *rows.Reorder]{c: c, code: "ro", desc: func(r *rows.Reorder) (string, key) {
 			if r.StoreID != 0 {
-				return "reorder_triggered", storeKey(r.StoreID), id(r.ReorderID)
+				return "reorder_triggered", storeKey(r.StoreID, r.ReorderID)
 			}
-			return "reorder_triggered", dcKey(r.DCID), id(r.ReorderID)
+			return "reorder_triggered", dcKey(r.DCID, r.ReorderID)
 		}},
-		FootTraffic: &tableSink[rows.FootTraffic, *rows.FootTraffic]{c: c, code: "ft", desc: func(r *rows.FootTraffic) (string, string, string) {
-			return "customer_entered", storeKey(r.StoreID), traceString(r.TraceID)
+		FootTraffic: &tableSink[rows.FootTraffic, *rows.FootTraffic]{c: c, code: "ft", desc: func(r *rows.FootTraffic) (string, key) {
+			return "customer_entered", storeKey(r.StoreID, 0)
 		}},
-		CustomerZoneChanges: &tableSink[rows.CustomerZoneChange, *rows.CustomerZoneChange]{c: c, code: "zc", desc: func(r *rows.CustomerZoneChange) (string, string, string) {
-			return "customer_zone_changed", storeKey(r.StoreID), traceString(r.TraceID)
+		CustomerZoneChanges: &tableSink[rows.CustomerZoneChange, *rows.CustomerZoneChange]{c: c, code: "zc", desc: func(r *rows.CustomerZoneChange) (string, key) {
+			return "customer_zone_changed", storeKey(r.StoreID, 0)
 		}},
-		BLEPings: &tableSink[rows.BLEPing, *rows.BLEPing]{c: c, code: "bp", desc: func(r *rows.BLEPing) (string, string, string) {
-			return "ble_ping_detected", storeKey(r.StoreID), traceString(r.TraceID)
+		BLEPings: &tableSink[rows.BLEPing, *rows.BLEPing]{c: c, code: "bp", desc: func(r *rows.BLEPing) (string, key) {
+			return "ble_ping_detected", storeKey(r.StoreID, 0)
 		}},
-		TruckMoves: &tableSink[rows.TruckMove, *rows.TruckMove]{c: c, code: "tm", desc: func(r *rows.TruckMove) (string, string, string) {
+		TruckMoves: &tableSink[rows.TruckMove, *rows.TruckMove]{c: c, code: "tm", desc: func(r *rows.TruckMove) (string, key) {
 			typ := "truck_status_changed"
 			switch r.Status {
 			case "ARRIVED":
@@ -196,22 +273,21 @@ func (c *collector) sinks() sim.Sinks {
 			case "COMPLETED":
 				typ = "truck_departed"
 			}
-			return typ, dcKey(r.DCID), id(r.ShipmentID)
+			return typ, dcKey(r.DCID, r.ShipmentID)
 		}},
-		TruckInventory: &tableSink[rows.TruckInventory, *rows.TruckInventory]{c: c, code: "ti", desc: func(r *rows.TruckInventory) (string, string, string) {
-			return "inventory_updated", dcKey(c.dcID), id(r.ShipmentID)
+		TruckInventory: &tableSink[rows.TruckInventory, *rows.TruckInventory]{c: c, code: "ti", desc: func(r *rows.TruckInventory) (string, key) {
+			return "inventory_updated", dcKey(c.dcID, r.ShipmentID)
 		}},
-		StoreOps: &tableSink[rows.StoreOp, *rows.StoreOp]{c: c, code: "op", desc: func(r *rows.StoreOp) (string, string, string) {
-			typ := "store_opened"
+		StoreOps: &tableSink[rows.StoreOp, *rows.StoreOp]{c: c, code: "op", desc: func(r *rows.StoreOp) (string, key) {
 			if r.Operation == "CLOSED" {
-				typ = "store_closed"
+				return "store_closed", storeKey(r.StoreID, 0)
 			}
-			return typ, storeKey(r.StoreID), traceString(r.TraceID)
+			return "store_opened", storeKey(r.StoreID, 0)
 		}},
-		MarketingImpressions: &tableSink[rows.MarketingImpression, *rows.MarketingImpression]{c: c, code: "ad", desc: func(r *rows.MarketingImpression) (string, string, string) {
-			return "ad_impression", "marketing_" + r.Channel, id(r.CampaignID)
+		MarketingImpressions: &tableSink[rows.MarketingImpression, *rows.MarketingImpression]{c: c, code: "ad", desc: func(r *rows.MarketingImpression) (string, key) {
+			return "ad_impression", key{prefix: "marketing_", str: r.Channel, corr: r.CampaignID}
 		}},
-		OnlineOrders: &tableSink[rows.OnlineOrder, *rows.OnlineOrder]{c: c, code: "oo", desc: func(r *rows.OnlineOrder) (string, string, string) {
+		OnlineOrders: &tableSink[rows.OnlineOrder, *rows.OnlineOrder]{c: c, code: "oo", desc: func(r *rows.OnlineOrder) (string, key) {
 			typ := "online_order_created"
 			switch r.Status {
 			case "PICKED":
@@ -221,17 +297,16 @@ func (c *collector) sinks() sim.Sinks {
 			case "DELIVERED":
 				typ = "online_order_delivered"
 			}
-			key := dcKey(r.NodeID)
 			if r.NodeType == "STORE" {
-				key = storeKey(r.NodeID)
+				return typ, storeKey(r.NodeID, r.OrderID)
 			}
-			return typ, key, id(r.OrderID)
+			return typ, dcKey(r.NodeID, r.OrderID)
 		}},
-		OnlineOrderLines: &tableSink[rows.OnlineOrderLine, *rows.OnlineOrderLine]{c: c, code: "ol", desc: func(r *rows.OnlineOrderLine) (string, string, string) {
-			return "online_order_line_added", dcKey(c.dcID), id(r.OrderID)
+		OnlineOrderLines: &tableSink[rows.OnlineOrderLine, *rows.OnlineOrderLine]{c: c, code: "ol", desc: func(r *rows.OnlineOrderLine) (string, key) {
+			return "online_order_line_added", dcKey(c.dcID, r.OrderID)
 		}},
-		SupplyChainDisruptions: &tableSink[rows.SupplyChainDisruption, *rows.SupplyChainDisruption]{c: c, code: "sd", desc: func(r *rows.SupplyChainDisruption) (string, string, string) {
-			return "disruption_started", dcKey(r.DCID), id(r.DisruptionID)
+		SupplyChainDisruptions: &tableSink[rows.SupplyChainDisruption, *rows.SupplyChainDisruption]{c: c, code: "sd", desc: func(r *rows.SupplyChainDisruption) (string, key) {
+			return "disruption_started", dcKey(r.DCID, r.DisruptionID)
 		}},
 	}
 }

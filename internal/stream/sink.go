@@ -15,7 +15,7 @@ import (
 // acknowledged (written, or accepted by the broker); an error means none of
 // the batch may be considered delivered.
 type Sink interface {
-	Send(ctx context.Context, batch []Event) error
+	Send(ctx context.Context, batch []*Event) error
 	Close() error
 }
 
@@ -32,8 +32,8 @@ func NewWriterSink(w io.Writer) *WriterSink {
 }
 
 // Send writes and flushes the batch.
-func (s *WriterSink) Send(_ context.Context, batch []Event) error {
-	ingest := s.now()
+func (s *WriterSink) Send(_ context.Context, batch []*Event) error {
+	ingest := IngestTime(s.now())
 	for i := range batch {
 		s.buf = batch[i].AppendJSON(s.buf[:0], ingest)
 		s.buf = append(s.buf, '\n')
@@ -128,8 +128,8 @@ func (s *FileSink) rotate() error {
 }
 
 // Send appends the batch and syncs it.
-func (s *FileSink) Send(_ context.Context, batch []Event) error {
-	ingest := s.now()
+func (s *FileSink) Send(_ context.Context, batch []*Event) error {
+	ingest := IngestTime(s.now())
 	for i := range batch {
 		if s.f == nil {
 			if err := s.open(); err != nil {

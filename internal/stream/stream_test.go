@@ -120,20 +120,20 @@ func TestHistoryEquivalence(t *testing.T) {
 		got := map[string][]string{}
 		lastByKey := map[string]int64{}
 		for _, e := range events {
-			if seen[e.ID] {
-				t.Fatalf("duplicate event id %s", e.ID)
+			if seen[e.ID()] {
+				t.Fatalf("duplicate event id %s", e.ID())
 			}
-			seen[e.ID] = true
+			seen[e.ID()] = true
 			types[e.Type]++
 			got[e.Table] = append(got[e.Table], string(e.Payload))
-			if strings.HasPrefix(e.PartitionKey, "store_") {
-				if e.TS < lastByKey[e.PartitionKey] {
-					t.Fatalf("%s: events of %s out of time order", day, e.PartitionKey)
+			if strings.HasPrefix(e.PartitionKey(), "store_") {
+				if e.TS < lastByKey[e.PartitionKey()] {
+					t.Fatalf("%s: events of %s out of time order", day, e.PartitionKey())
 				}
-				lastByKey[e.PartitionKey] = e.TS
+				lastByKey[e.PartitionKey()] = e.TS
 			}
 			if civil.Date(e.TS/civil.MicrosPerDay) != day {
-				t.Fatalf("event %s of %s dated %d", e.ID, day, e.TS)
+				t.Fatalf("event %s of %s dated %d", e.ID(), day, e.TS)
 			}
 		}
 		for table, want := range hist {
@@ -160,7 +160,7 @@ func TestHistoryEquivalence(t *testing.T) {
 		t.Fatal(err)
 	}
 	var env map[string]any
-	if err := json.Unmarshal(events[0].AppendJSON(nil, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)), &env); err != nil {
+	if err := json.Unmarshal(events[0].AppendJSON(nil, IngestTime(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))), &env); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"event_type", "schema_version", "source", "event_id", "trace_id", "correlation_id", "partition_key", "event_ts", "ingest_timestamp", "payload"} {
@@ -191,12 +191,12 @@ func TestTypesFilter(t *testing.T) {
 	var want []string
 	for _, e := range ea {
 		if e.Type == "receipt_created" || e.Type == "store_opened" {
-			want = append(want, e.ID)
+			want = append(want, e.ID())
 		}
 	}
 	var got []string
 	for _, e := range es {
-		got = append(got, e.ID)
+		got = append(got, e.ID())
 	}
 	if !slices.Equal(got, want) || len(got) == 0 {
 		t.Errorf("filtered stream: %d events, want %d", len(got), len(want))

@@ -80,10 +80,18 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 	}
 	began := o.Now()
 	res := &Result{ByType: map[string]int64{}}
+	var counts [64]int64
+	defer func() {
+		for i, t := range EventTypes() {
+			if counts[i] > 0 {
+				res.ByType[t] = counts[i]
+			}
+		}
+	}()
 	var (
 		caught             bool
 		simAnchor, wallAnc time.Time
-		batch              []Event
+		batch              []*Event
 		batchStart         time.Time
 		pos                = Position{Day: from, Sent: skip}
 	)
@@ -96,8 +104,8 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 		}
 		pos.Sent += len(batch)
 		res.Events += int64(len(batch))
-		for i := range batch {
-			res.ByType[batch[i].Type]++
+		for _, e := range batch {
+			counts[e.typ]++
 		}
 		batch = batch[:0]
 		if h.Progress != nil {
@@ -123,18 +131,17 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 			pos.Sent = min(skip, len(events))
 			events = events[pos.Sent:]
 		}
-		for i := range events {
-			e := &events[i]
+		for _, e := range events {
 			if o.MaxEvents > 0 && res.Events+int64(len(batch)) >= o.MaxEvents {
 				return stop(ErrStop)
 			}
-			if o.Duration > 0 && o.Now().Sub(began) >= o.Duration {
+			now := o.Now()
+			if o.Duration > 0 && now.Sub(began) >= o.Duration {
 				return stop(ErrStop)
 			}
 			// Follow the wall clock once caught up: simulated time runs at
 			// Speed × wall time from the moment the stream caught up.
 			at := simTime(e.TS)
-			now := o.Now()
 			if !caught && !at.Before(now) {
 				caught, simAnchor, wallAnc = true, at, now
 			}
@@ -149,14 +156,16 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 					}
 				}
 			}
-			if err := lim.Wait(ctx); err != nil {
-				return stop(err)
+			if o.Rate > 0 {
+				if err := lim.Wait(ctx); err != nil {
+					return stop(err)
+				}
 			}
 			if len(batch) == 0 {
-				batchStart = o.Now()
+				batchStart = now
 			}
-			batch = append(batch, *e)
-			if len(batch) >= o.BatchSize || o.Now().Sub(batchStart) >= o.BatchTimeout {
+			batch = append(batch, e)
+			if len(batch) >= o.BatchSize || now.Sub(batchStart) >= o.BatchTimeout {
 				if err := flush(); err != nil {
 					return stop(err)
 				}

@@ -27,9 +27,9 @@ func initial(m *sim.Model) []*sim.NetworkState {
 // memSink keeps the ids of the events it received.
 type memSink struct{ ids []string }
 
-func (s *memSink) Send(_ context.Context, b []Event) error {
-	for i := range b {
-		s.ids = append(s.ids, b[i].ID)
+func (s *memSink) Send(_ context.Context, b []*Event) error {
+	for _, e := range b {
+		s.ids = append(s.ids, e.ID())
 	}
 	return nil
 }
@@ -77,7 +77,7 @@ func TestPacingFollowsTheWallClock(t *testing.T) {
 		// The bubble's clock starts in 2000: the stream is ahead, so it
 		// waits for each event; at speed 3600 a simulated hour is a second.
 		var got []time.Time
-		sink := sinkFunc(func(b []Event) { got = append(got, time.Now()) })
+		sink := sinkFunc(func(b []*Event) { got = append(got, time.Now()) })
 		_, err = Run(t.Context(), eng, sink, start, 0, Options{Speed: 3600, MaxEvents: 8, BatchSize: 1}, Hooks{})
 		if err != nil {
 			t.Fatal(err)
@@ -94,10 +94,10 @@ func TestPacingFollowsTheWallClock(t *testing.T) {
 	})
 }
 
-type sinkFunc func([]Event)
+type sinkFunc func([]*Event)
 
-func (f sinkFunc) Send(_ context.Context, b []Event) error { f(b); return nil }
-func (f sinkFunc) Close() error                            { return nil }
+func (f sinkFunc) Send(_ context.Context, b []*Event) error { f(b); return nil }
+func (f sinkFunc) Close() error                             { return nil }
 
 // TestResumeHasNoGap: a stream stopped mid-day and resumed from its
 // position delivers exactly the events of an uninterrupted stream.
@@ -143,10 +143,10 @@ func TestFileSink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := func(n int) []Event {
-		var out []Event
+	ev := func(n int) []*Event {
+		var out []*Event
 		for i := range n {
-			out = append(out, Event{Type: "store_opened", ID: string(rune('a' + i%26)), Payload: []byte(`{"x":1}`)})
+			out = append(out, &Event{Type: "store_opened", code: "op", n: int32(i), keyPrefix: "store_", keyID: 1, Payload: []byte(`{"x":1}`)})
 		}
 		return out
 	}
