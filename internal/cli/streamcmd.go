@@ -57,11 +57,14 @@ simulated day it completes advances state.json, so a later facts run or stream
 continues after it; within a day the position is recorded as events are
 acknowledged, and a restart resumes after the last acknowledged event.
 
-Sinks: stdout (JSON Lines) or file:DIR (rotating JSON Lines files, complete
-files only).`,
+Sinks: stdout (JSON Lines), file:DIR (rotating JSON Lines files, complete files
+only), or kafka://BROKER[,BROKER]/TOPIC (record key = partition key; add
+?tls=true&sasl=plain with RETAIL_DATAGEN_KAFKA_USER/PASSWORD, or ?sasl=eventhubs
+to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 		Example: `  retail-datagen generate --scale tiny --start 2025-01-01 --days 7
   retail-datagen stream --scale tiny --start 2025-01-01 --sink stdout --max-events 20
   retail-datagen stream --scale tiny --start 2025-01-01 --sink file:events --rate 5000
+  retail-datagen stream --scale tiny --start 2025-01-01 --sink kafka://localhost:9092/retail-events
   retail-datagen stream --scale tiny --start 2025-01-01 --types receipt_created,payment_processed --speed 60`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -94,7 +97,7 @@ files only).`,
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("reading %s: %w", positionFile, err)
 			}
-			sink, err := openSink(sinkSpec, a, perFile)
+			sink, err := a.openSink(sinkSpec, perFile, cfg.Realtime.AzureConnectionString)
 			if err != nil {
 				return err
 			}
@@ -166,7 +169,7 @@ files only).`,
 	}
 	f.register(cmd)
 	fs := cmd.Flags()
-	fs.StringVar(&sinkSpec, "sink", "stdout", "where events go: stdout or file:DIR")
+	fs.StringVar(&sinkSpec, "sink", "stdout", "where events go: stdout, file:DIR or kafka://BROKER[,BROKER]/TOPIC")
 	fs.Float64Var(&rateFlag, "rate", 0, "events per second at most (default: realtime.burst per realtime.emit_interval_ms)")
 	fs.Float64Var(&speed, "speed", 1, "simulated seconds per wall-clock second once caught up")
 	fs.Int64Var(&maxEvents, "max-events", 0, "stop after this many events (0: no limit)")
@@ -176,12 +179,28 @@ files only).`,
 	return cmd
 }
 
-func openSink(spec string, a *app, perFile int) (stream.Sink, error) {
+func (a *app) openSink(spec string, perFile int, connString string) (stream.Sink, error) {
 	switch {
 	case spec == "stdout":
 		return stream.NewWriterSink(a.stdout), nil
 	case strings.HasPrefix(spec, "file:") && len(spec) > len("file:"):
 		return stream.NewFileSink(strings.TrimPrefix(spec, "file:"), perFile)
+	case strings.HasPrefix(spec, "kafka://"):
+		c, err := stream.ParseKafkaURL(spec, a.getenv, connString)
+		if err != nil {
+			return nil, err
+		}
+		return stream.NewKafkaSink(c, 0)
 	}
-	return nil, fmt.Errorf("--sink %q: use stdout or file:DIR", spec)
+	return nil, fmt.Errorf("--sink %q: use stdout, file:DIR or kafka://BROKER[,BROKER]/TOPIC", spec)
+}
+
+// getenv reads the run's environment.
+func (a *app) getenv(key string) string {
+	for _, kv := range a.environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
 }
