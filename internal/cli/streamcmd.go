@@ -97,7 +97,22 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("reading %s: %w", positionFile, err)
 			}
-			sink, err := a.openSink(sinkSpec, perFile, cfg.Realtime.AzureConnectionString)
+			raw, err := a.openSink(sinkSpec, perFile, cfg.Realtime.AzureConnectionString)
+			if err != nil {
+				return err
+			}
+			rt := cfg.Realtime
+			ro := stream.ResilienceOptions{
+				RetryAttempts: rt.RetryAttempts, BackoffMultiplier: rt.BackoffMultiplier,
+				BreakerRecovery: time.Duration(rt.CircuitBreakerRecoveryTimeout) * time.Second,
+			}
+			if rt.CircuitBreakerEnabled {
+				ro.BreakerThreshold = rt.CircuitBreakerFailureThreshold
+			}
+			if rt.EnableDeadLetterQueue {
+				ro.DLQDir = filepath.Join(root, "dlq")
+			}
+			sink, err := stream.NewResilient(raw, ro)
 			if err != nil {
 				return err
 			}
@@ -120,7 +135,6 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 			if err != nil {
 				return err
 			}
-			rt := cfg.Realtime
 			o := stream.Options{
 				Rate: rateFlag, Burst: rt.Burst, Speed: speed, MaxEvents: maxEvents, Duration: duration,
 				BatchSize: rt.MaxBatchSize, BatchTimeout: time.Duration(rt.BatchTimeoutMS) * time.Millisecond,
@@ -161,8 +175,9 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 					runErr = err
 				}
 				el := time.Since(began).Seconds()
-				fmt.Fprintf(a.stderr, "streamed %d events in %.1fs (%.0f events/s); next: %s, after event %d\n",
-					res.Events, el, float64(res.Events)/max(el, 1e-9), res.Stopped.Day, res.Stopped.Sent)
+				fmt.Fprintf(a.stderr, "streamed %d events in %.1fs (%.0f events/s); retried %d, dead-lettered %d; next: %s, after event %d\n",
+					res.Events, el, float64(res.Events)/max(el, 1e-9), sink.Stats.Retried.Load(), sink.Stats.DeadLettered.Load(),
+					res.Stopped.Day, res.Stopped.Sent)
 			}
 			return errors.Join(runErr, closeErr)
 		},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 )
@@ -104,6 +105,12 @@ func (s *KafkaSink) Send(ctx context.Context, batch []*Event) error {
 		})
 	}
 	if err := s.cl.ProduceSync(ctx, s.recs...).FirstErr(); err != nil {
+		var ke *kerr.Error
+		if errors.As(err, &ke) && !ke.Retriable {
+			// The broker rejects these records (too large, invalid...):
+			// retrying cannot help.
+			return &PermanentError{Err: fmt.Errorf("kafka: %s rejected the batch: %w", s.topic, err)}
+		}
 		return fmt.Errorf("kafka: producing to %s: %w", s.topic, err)
 	}
 	return nil
