@@ -53,7 +53,11 @@ func TestResilientOutage(t *testing.T) {
 	inner := &flakySink{down: 9}
 	r, err := NewResilient(inner, ResilienceOptions{
 		RetryAttempts: 3, BackoffMultiplier: 2, BreakerThreshold: 5, BreakerRecovery: time.Millisecond,
-		Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); time.Sleep(2 * time.Millisecond); return nil },
+		Sleep: func(_ context.Context, d time.Duration) error {
+			slept = append(slept, d)
+			time.Sleep(2 * time.Millisecond)
+			return nil
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
