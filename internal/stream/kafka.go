@@ -124,3 +124,15 @@ func (s *KafkaSink) Close() error {
 	s.cl.Close()
 	return err
 }
+
+// SendRaw produces encoded events.
+func (s *KafkaSink) SendRaw(ctx context.Context, recs []RawRecord) error {
+	s.recs = s.recs[:0]
+	for _, r := range recs {
+		s.recs = append(s.recs, &kgo.Record{Key: r.Key, Value: r.Value})
+	}
+	if err := s.cl.ProduceSync(ctx, s.recs...).FirstErr(); err != nil {
+		return fmt.Errorf("kafka: producing to %s: %w", s.topic, err)
+	}
+	return nil
+}

@@ -1,7 +1,9 @@
 package stream
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -187,4 +189,41 @@ func DeadLetters(dir string) (map[string]int, error) {
 		out[filepath.Base(p)] = n
 	}
 	return out, nil
+}
+
+// Replay sends the dead letters of dir to sink, file by file, and removes
+// each file once it is acknowledged. It returns the events replayed.
+func Replay(ctx context.Context, dir string, sink RawSender) (int, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "events-*.jsonl"))
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return total, err
+		}
+		var recs []RawRecord
+		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+			if len(line) == 0 {
+				continue
+			}
+			var env struct {
+				Key string `json:"partition_key"`
+			}
+			if err := json.Unmarshal(line, &env); err != nil {
+				return total, fmt.Errorf("%s: a line is not an event: %w", p, err)
+			}
+			recs = append(recs, RawRecord{Key: []byte(env.Key), Value: line})
+		}
+		if err := sink.SendRaw(ctx, recs); err != nil {
+			return total, fmt.Errorf("replaying %s: %w", filepath.Base(p), err)
+		}
+		if err := os.Remove(p); err != nil {
+			return total, err
+		}
+		total += len(recs)
+	}
+	return total, nil
 }

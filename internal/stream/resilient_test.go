@@ -129,3 +129,33 @@ func TestResilientStopsWithContext(t *testing.T) {
 		t.Errorf("Send = %v", err)
 	}
 }
+
+// TestReplay sends dead letters again and empties the queue.
+func TestReplay(t *testing.T) {
+	dlq, out := t.TempDir(), t.TempDir()
+	r, err := NewResilient(&flakySink{rejectID: "20000101-00000-op-0000000"}, ResilienceOptions{DLQDir: dlq,
+		Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := testEvents(4)
+	for _, e := range evs {
+		e.day = 10957 // 2000-01-01
+	}
+	if err := r.Send(context.Background(), evs); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	fs, _ := NewFileSink(out, 100)
+	n, err := Replay(context.Background(), dlq, fs)
+	if err != nil || n != 4 {
+		t.Fatalf("replayed %d: %v", n, err)
+	}
+	fs.Close()
+	if left, _ := DeadLetters(dlq); len(left) != 0 {
+		t.Errorf("dead letters left: %v", left)
+	}
+	if got, _ := DeadLetters(out); got["events-000000.jsonl"] != 4 {
+		t.Errorf("replayed files %v", got)
+	}
+}
