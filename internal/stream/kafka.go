@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -33,6 +34,9 @@ type KafkaConfig struct {
 	// SASL PLAIN credentials (Event Hubs' Kafka endpoint: user
 	// "$ConnectionString", password the connection string).
 	User, Password string
+	// DeliveryTimeout bounds how long the client retries a record before
+	// the batch fails and the resilience layer takes over (default 30 s).
+	DeliveryTimeout time.Duration
 }
 
 // ParseKafkaURL reads kafka://BROKER[,BROKER]/TOPIC[?tls=true&sasl=plain|eventhubs].
@@ -77,6 +81,7 @@ func NewKafkaSink(c KafkaConfig, batchBytes int32) (*KafkaSink, error) {
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerLinger(5 * time.Millisecond),
 		kgo.ClientID("retail-datagen"),
+		kgo.RecordDeliveryTimeout(cmp.Or(c.DeliveryTimeout, 30*time.Second)),
 	}
 	if batchBytes > 0 {
 		opts = append(opts, kgo.ProducerBatchMaxBytes(batchBytes))
