@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -172,4 +173,21 @@ func parseShard(s string) (generate.Shard, error) {
 		return generate.Shard{}, fmt.Errorf("--shard %q: must be K/N with 0 <= K < N, e.g. 0/4", s)
 	}
 	return generate.Shard{K: k, N: n}, nil
+}
+
+// startCPUProfile starts a pprof CPU profile into path; the returned stop
+// ends it and closes the file. An empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

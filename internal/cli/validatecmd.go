@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -63,17 +61,11 @@ the number of days in the folder.`,
 				opts.ItemsPerTicketMean = cfg.Volume.ItemsPerTicketMean
 				opts.CustomersPerDay = float64(cfg.Volume.CustomersPerDay)
 			}
-			if prof != "" {
-				pf, err := os.Create(prof)
-				if err != nil {
-					return fmt.Errorf("--cpuprofile: %w", err)
-				}
-				defer pf.Close()
-				if err := pprof.StartCPUProfile(pf); err != nil {
-					return fmt.Errorf("--cpuprofile: %w", err)
-				}
-				defer pprof.StopCPUProfile()
+			stopProfile, err := startCPUProfile(prof)
+			if err != nil {
+				return err
 			}
+			defer stopProfile()
 			rep, err := validate.Run(cmd.Context(), dir, opts)
 			if err != nil {
 				return err

@@ -57,6 +57,22 @@ func appendQuotedTimestamp(b []byte, micros int64, sep byte) []byte {
 	return append(b, '"')
 }
 
+// AppendPadded appends a non-negative v in decimal, left-padded with zeros
+// to width digits.
+func AppendPadded(b []byte, v int64, width int) []byte {
+	var d [20]byte
+	i := len(d)
+	for v > 0 || i == len(d) {
+		i--
+		d[i] = byte('0' + v%10)
+		v /= 10
+	}
+	for n := len(d) - i; n < width; n++ {
+		b = append(b, '0')
+	}
+	return append(b, d[i:]...)
+}
+
 // AppendUUID appends u as 8-4-4-4-12 lowercase hex.
 func AppendUUID(b []byte, u [16]byte) []byte {
 	const hex = "0123456789abcdef"

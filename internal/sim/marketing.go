@@ -234,29 +234,14 @@ func comparePendingVisit(a, b PendingVisit) int {
 func creativeID(campaign int64, n int) string {
 	b := make([]byte, 0, 10)
 	b = append(b, 'C')
-	b = appendPadded(b, campaign, 4)
+	b = rows.AppendPadded(b, campaign, 4)
 	b = append(b, '-')
-	b = appendPadded(b, int64(n), 2)
+	b = rows.AppendPadded(b, int64(n), 2)
 	return string(b)
-}
-
-func appendPadded(b []byte, v int64, width int) []byte {
-	var d [20]byte
-	i := len(d)
-	for v > 0 || i == len(d) {
-		i--
-		d[i] = byte('0' + v%10)
-		v /= 10
-	}
-	for n := len(d) - i; n < width; n++ {
-		b = append(b, '0')
-	}
-	return append(b, d[i:]...)
 }
 
 // anonymousAdID is a version-4 shaped UUID for an unknown device.
 func anonymousAdID(trace [16]byte) string {
-	const hex = "0123456789abcdef"
 	var u [16]byte
 	hi := binary.BigEndian.Uint64(trace[:8])
 	lo := binary.BigEndian.Uint64(trace[8:])
@@ -264,15 +249,5 @@ func anonymousAdID(trace [16]byte) string {
 	binary.BigEndian.PutUint64(u[8:], splitmix(lo+0x27d4eb2f165667c5))
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
-	var b [36]byte
-	j := 0
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			b[j] = '-'
-			j++
-		}
-		b[j], b[j+1] = hex[c>>4], hex[c&15]
-		j += 2
-	}
-	return string(b[:])
+	return string(rows.AppendUUID(nil, u))
 }

@@ -44,13 +44,13 @@ func (e *Event) ID() string { return string(e.AppendID(nil)) }
 // AppendID appends the event id.
 func (e *Event) AppendID(b []byte) []byte {
 	y, m, d := e.day.Civil()
-	b = appendPad(b, int64(y*10000+m*100+d), 8)
+	b = rows.AppendPadded(b, int64(y*10000+m*100+d), 8)
 	b = append(b, '-')
-	b = appendPad(b, e.dc, 5)
+	b = rows.AppendPadded(b, e.dc, 5)
 	b = append(b, '-')
 	b = append(b, e.code...)
 	b = append(b, '-')
-	return appendPad(b, int64(e.n), 7)
+	return rows.AppendPadded(b, int64(e.n), 7)
 }
 
 // PartitionKey is store_<id>, dc_<id> or marketing_<channel>.
@@ -74,20 +74,6 @@ func (e *Event) appendCorrelation(b []byte) []byte {
 		return strconv.AppendInt(b, e.corrID, 10)
 	}
 	return rows.AppendUUID(b, e.TraceID)
-}
-
-func appendPad(b []byte, v int64, width int) []byte {
-	var d [20]byte
-	i := len(d)
-	for v > 0 || i == len(d) {
-		i--
-		d[i] = byte('0' + v%10)
-		v /= 10
-	}
-	for n := len(d) - i; n < width; n++ {
-		b = append(b, '0')
-	}
-	return append(b, d[i:]...)
 }
 
 // IngestTime formats the time events are sent, for AppendJSON.
