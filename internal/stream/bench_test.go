@@ -2,7 +2,9 @@ package stream
 
 import (
 	"context"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
@@ -26,6 +28,7 @@ func BenchmarkStreamToFiles(b *testing.B) {
 	defer sink.Close()
 	per := int64(200_000)
 	day, skip := start, 0
+	cpu0 := cpuSeconds(b)
 	b.ResetTimer()
 	var total int64
 	for b.Loop() {
@@ -42,6 +45,16 @@ func BenchmarkStreamToFiles(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(total)/(cpuSeconds(b)-cpu0), "events/cpu-s")
+}
+
+// cpuSeconds is the CPU time the process used so far (user + system).
+func cpuSeconds(b *testing.B) float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // BenchmarkStreamToKafka is BenchmarkStreamToFiles into an in-process
@@ -65,6 +78,7 @@ func BenchmarkStreamToKafka(b *testing.B) {
 	defer sink.Close()
 	day, skip := start, 0
 	var total int64
+	cpu0 := cpuSeconds(b)
 	b.ResetTimer()
 	for b.Loop() {
 		res, err := Run(context.Background(), eng, sink, day, skip, Options{MaxEvents: 100_000, BatchSize: 4096}, Hooks{})
@@ -78,4 +92,5 @@ func BenchmarkStreamToKafka(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(total)/(cpuSeconds(b)-cpu0), "events/cpu-s")
 }

@@ -11,48 +11,6 @@ import (
 	"github.com/retail-datagen/retail-datagen/internal/sim"
 )
 
-// tableRank orders the events of one instant: a receipt, then its lines,
-// promotion and payments, then the stock it moved; and so on.
-func tableRank(code string) int {
-	switch code {
-	case "op":
-		return 0
-	case "sd":
-		return 1
-	case "tm":
-		return 2
-	case "ti":
-		return 3
-	case "di":
-		return 4
-	case "rc":
-		return 5
-	case "rl":
-		return 6
-	case "pa":
-		return 7
-	case "pm":
-		return 8
-	case "si":
-		return 9
-	case "ft":
-		return 10
-	case "bp":
-		return 11
-	case "zc":
-		return 12
-	case "so":
-		return 13
-	case "ro":
-		return 14
-	case "ad":
-		return 15
-	case "oo":
-		return 16
-	}
-	return 17 // "ol"
-}
-
 // Engine advances every DC network of the model one day at a time and
 // returns the day's events in event-time order.
 type Engine struct {
@@ -66,12 +24,11 @@ type Engine struct {
 	out  []*Event
 }
 
-// ref locates an event of the day for sorting.
+// ref locates an event of the day for sorting: by event time, then kind,
+// network and position.
 type ref struct {
-	ts   int64
-	rank int8
-	net  int32
-	idx  int32
+	tsKind uint64 // event time << 5 | table index
+	netIdx uint64 // network << 32 | position
 }
 
 // NewEngine starts the networks from their states (in network order).
@@ -85,7 +42,7 @@ func NewEngine(model *sim.Model, states []*sim.NetworkState, types []string, wor
 	if len(types) > 0 {
 		e.types = map[string]bool{}
 		for _, t := range types {
-			if !slices.Contains(EventTypes(), t) {
+			if !slices.Contains(eventTypes[:], t) {
 				return nil, fmt.Errorf("--types: unknown event type %q; types are %v", t, EventTypes())
 			}
 			e.types[t] = true
@@ -129,6 +86,7 @@ func (e *Engine) Day(ctx context.Context, day civil.Date) ([]*Event, error) {
 			c := e.cols[i]
 			c.day, c.events, c.arena, c.spans = day, c.events[:0], c.arena[:0], c.spans[:0]
 			errs[i] = r.RunDay(ctx, day, c.sinks())
+			c.disruptionsEnded(r.State().Disruptions)
 			c.finish()
 			cols[i] = c
 		}()
@@ -144,16 +102,17 @@ func (e *Engine) Day(ctx context.Context, day civil.Date) ([]*Event, error) {
 	refs := e.refs[:0]
 	for ni, c := range cols {
 		for k := range c.events {
-			refs = append(refs, ref{c.events[k].TS, c.events[k].rank, int32(ni), int32(k)})
+			ev := &c.events[k]
+			refs = append(refs, ref{uint64(ev.TS)<<5 | uint64(ev.table), uint64(ni)<<32 | uint64(k)})
 		}
 	}
 	slices.SortFunc(refs, func(a, b ref) int {
-		return cmp.Or(cmp.Compare(a.ts, b.ts), cmp.Compare(a.rank, b.rank), cmp.Compare(a.net, b.net), cmp.Compare(a.idx, b.idx))
+		return cmp.Or(cmp.Compare(a.tsKind, b.tsKind), cmp.Compare(a.netIdx, b.netIdx))
 	})
 	e.refs = refs
 	out := e.out[:0]
 	for _, r := range refs {
-		out = append(out, &cols[r.net].events[r.idx])
+		out = append(out, &cols[r.netIdx>>32].events[uint32(r.netIdx)])
 	}
 	e.out = out
 	return out, nil

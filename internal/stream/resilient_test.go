@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func (s *flakySink) Close() error { return nil }
 func testEvents(n int) []*Event {
 	var out []*Event
 	for i := range n {
-		out = append(out, &Event{Type: "store_opened", code: "op", n: int32(i), keyPrefix: "store_", keyID: 1, Payload: []byte(`{}`)})
+		out = append(out, &Event{typ: int8(slices.Index(eventTypes[:], "store_opened")), table: tableIndex("op"), n: int32(i), kind: keyStore, keyID: 1, Payload: []byte(`{}`)})
 	}
 	return out
 }

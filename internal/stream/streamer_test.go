@@ -146,7 +146,7 @@ func TestFileSink(t *testing.T) {
 	ev := func(n int) []*Event {
 		var out []*Event
 		for i := range n {
-			out = append(out, &Event{Type: "store_opened", code: "op", n: int32(i), keyPrefix: "store_", keyID: 1, Payload: []byte(`{"x":1}`)})
+			out = append(out, &Event{typ: int8(slices.Index(eventTypes[:], "store_opened")), table: tableIndex("op"), n: int32(i), kind: keyStore, keyID: 1, Payload: []byte(`{"x":1}`)})
 		}
 		return out
 	}
