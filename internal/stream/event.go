@@ -150,8 +150,8 @@ type factRow interface {
 type key struct {
 	kind int8   // keyStore, keyDC or keyMarketing
 	str  string // the channel, for marketing
-	id     int64
-	corr   int64 // 0: the trace id
+	id   int64
+	corr int64 // 0: the trace id
 }
 
 // describe gives a row's event type, partition key and correlation id.
