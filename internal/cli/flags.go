@@ -118,12 +118,20 @@ func (a *app) reporter(f *runFlags) progress.Reporter {
 	case f.json:
 		return progress.NewLines(a.stderr, true, time.Second)
 	}
-	if file, ok := a.stderr.(*os.File); ok {
-		if st, err := file.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return progress.NewBars(file)
-		}
+	if a.stderrIsTerminal() {
+		return progress.NewBars(a.stderr.(*os.File))
 	}
 	return progress.NewLines(a.stderr, false, 5*time.Second)
+}
+
+// stderrIsTerminal tells whether standard error is a terminal.
+func (a *app) stderrIsTerminal() bool {
+	file, ok := a.stderr.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := file.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func (a *app) jobOptions(cfg *config.Config, f *runFlags) (generate.Options, error) {

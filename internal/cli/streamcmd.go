@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,6 +42,8 @@ func (a *app) streamCmd() *cobra.Command {
 		duration  time.Duration
 		types     string
 		perFile   int
+		metrics   string
+		every     time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "stream",
@@ -167,8 +171,30 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 					return savePos(p)
 				},
 			}
+			live := stream.NewLive(&sink.Stats)
+			o.Live = live
+			sctx, stopStatus := context.WithCancel(cmd.Context())
+			var wg sync.WaitGroup
+			if metrics != "" {
+				addr, err := serveMetrics(sctx, metrics, live, &wg)
+				if err != nil {
+					stopStatus()
+					return err
+				}
+				fmt.Fprintf(a.stderr, "metrics at http://%s/metrics\n", addr)
+			}
+			if !f.quiet {
+				p := &statusPrinter{w: a.stderr, live: live, every: every, tty: a.stderrIsTerminal()}
+				if !cmd.Flags().Changed("status-every") && !p.tty {
+					p.every = 10 * time.Second
+				}
+				wg.Add(1)
+				go func() { defer wg.Done(); p.run(sctx) }()
+			}
 			began := time.Now()
 			res, runErr := stream.Run(cmd.Context(), eng, sink, from, skip, o, hooks)
+			stopStatus()
+			wg.Wait()
 			closeErr := sink.Close()
 			if res != nil {
 				if err := savePos(res.Stopped); err != nil && runErr == nil {
@@ -191,6 +217,8 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 	fs.DurationVar(&duration, "duration", 0, "stop after this long, e.g. 10m (0: no limit)")
 	fs.StringVar(&types, "types", "", "comma-separated event types to emit (default: all)")
 	fs.IntVar(&perFile, "events-per-file", 1_000_000, "file sink: events per file before rotating")
+	fs.StringVar(&metrics, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9464")
+	fs.DurationVar(&every, "status-every", time.Second, "how often the live counters are printed (every 10s when stderr is not a terminal)")
 	return cmd
 }
 

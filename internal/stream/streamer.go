@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
@@ -26,6 +27,11 @@ type Options struct {
 	// BatchSize and BatchTimeout shape the batches handed to the sink.
 	BatchSize    int
 	BatchTimeout time.Duration
+	// Live, when set, counts the acknowledged events as they go.
+	Live *Live
+	// FlushTimeout bounds the last flush once the stream is cancelled
+	// (SIGINT/SIGTERM): the pending batch is still delivered (default 30 s).
+	FlushTimeout time.Duration
 	// Now and Sleep are the wall clock (tests replace them).
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -82,7 +88,7 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 	res := &Result{ByType: map[string]int64{}}
 	var counts [64]int64
 	defer func() {
-		for i, t := range EventTypes() {
+		for i, t := range eventTypes {
 			if counts[i] > 0 {
 				res.ByType[t] = counts[i]
 			}
@@ -95,17 +101,21 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 		batchStart         time.Time
 		pos                = Position{Day: from, Sent: skip}
 	)
+	flushCtx := ctx
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := sink.Send(ctx, batch); err != nil {
+		if err := sink.Send(flushCtx, batch); err != nil {
 			return err
 		}
 		pos.Sent += len(batch)
 		res.Events += int64(len(batch))
 		for _, e := range batch {
 			counts[e.typ]++
+		}
+		if o.Live != nil {
+			o.Live.acked(batch)
 		}
 		batch = batch[:0]
 		if h.Progress != nil {
@@ -114,6 +124,11 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 		return nil
 	}
 	stop := func(err error) (*Result, error) {
+		// Deliver what is pending even when the stream was cancelled, so
+		// the recorded position covers every event taken from the day.
+		var cancel context.CancelFunc
+		flushCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cmp.Or(o.FlushTimeout, 30*time.Second))
+		defer cancel()
 		ferr := flush()
 		res.Stopped = pos
 		if errors.Is(err, ErrStop) || errors.Is(err, context.Canceled) {

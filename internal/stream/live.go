@@ -1,0 +1,114 @@
+package stream
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Live counts what a running stream acknowledged, for the terminal and for
+// Prometheus. Run updates it after every acknowledged batch; any goroutine
+// may read it.
+type Live struct {
+	byType [len(eventTypes)]atomic.Int64
+	lastTS atomic.Int64 // event time of the last acknowledged event (micros of simulated local time)
+	// Sink is the resilient sink's counters (nil: none).
+	Sink *Stats
+	now  func() time.Time
+}
+
+// NewLive reads the sink's counters from stats (which may be nil).
+func NewLive(stats *Stats) *Live { return &Live{Sink: stats, now: time.Now} }
+
+// acked records an acknowledged batch.
+func (l *Live) acked(batch []*Event) {
+	for _, e := range batch {
+		l.byType[e.typ].Add(1)
+	}
+	if len(batch) > 0 {
+		l.lastTS.Store(batch[len(batch)-1].TS)
+	}
+}
+
+// Snapshot is the stream's counters at one moment.
+type Snapshot struct {
+	Events       int64            `json:"events"`
+	ByType       map[string]int64 `json:"by_type"`
+	Retried      int64            `json:"retried"`
+	Failed       int64            `json:"failed"`
+	DeadLettered int64            `json:"dead_lettered"`
+	BreakerOpen  bool             `json:"breaker_open"`
+	// SimulatedTime is the event time of the last acknowledged event
+	// (zero before the first); Lag is how far it is behind the wall clock
+	// (negative when the stream runs ahead, with --speed above 1).
+	SimulatedTime time.Time     `json:"simulated_time"`
+	Lag           time.Duration `json:"lag_ns"`
+}
+
+// Snapshot reads the counters.
+func (l *Live) Snapshot() Snapshot {
+	s := Snapshot{ByType: map[string]int64{}}
+	for i := range l.byType {
+		if n := l.byType[i].Load(); n > 0 {
+			s.ByType[eventTypes[i]] = n
+			s.Events += n
+		}
+	}
+	if l.Sink != nil {
+		s.Retried, s.Failed, s.DeadLettered = l.Sink.Retried.Load(), l.Sink.Failed.Load(), l.Sink.DeadLettered.Load()
+		s.BreakerOpen = l.Sink.BreakerOpen.Load()
+	}
+	if ts := l.lastTS.Load(); ts != 0 {
+		s.SimulatedTime = simTime(ts)
+		s.Lag = l.now().Sub(s.SimulatedTime)
+	}
+	return s
+}
+
+// Collector exposes the counters as Prometheus metrics.
+func (l *Live) Collector() prometheus.Collector {
+	d := func(name, help string, labels ...string) *prometheus.Desc {
+		return prometheus.NewDesc("retail_datagen_stream_"+name, help, labels, nil)
+	}
+	return &liveCollector{
+		l:       l,
+		events:  d("events_total", "Events acknowledged by the sink, by event type.", "type"),
+		retried: d("retries_total", "Batches sent again after a failure."),
+		failed:  d("failures_total", "Failed attempts to send a batch."),
+		dlq:     d("dead_lettered_total", "Events the sink rejected permanently, written to the dead-letter queue."),
+		breaker: d("breaker_open", "1 while the circuit breaker is open (the sink is down and the stream paused)."),
+		simTime: d("simulated_time_seconds", "Simulated business time of the last acknowledged event, as Unix seconds."),
+		lag:     d("lag_seconds", "Wall clock minus the simulated time of the last acknowledged event."),
+	}
+}
+
+type liveCollector struct {
+	l                                                   *Live
+	events, retried, failed, dlq, breaker, simTime, lag *prometheus.Desc
+}
+
+func (c *liveCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.events, c.retried, c.failed, c.dlq, c.breaker, c.simTime, c.lag} {
+		ch <- d
+	}
+}
+
+func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.l.Snapshot()
+	for i := range c.l.byType {
+		ch <- prometheus.MustNewConstMetric(c.events, prometheus.CounterValue, float64(c.l.byType[i].Load()), eventTypes[i])
+	}
+	ch <- prometheus.MustNewConstMetric(c.retried, prometheus.CounterValue, float64(s.Retried))
+	ch <- prometheus.MustNewConstMetric(c.failed, prometheus.CounterValue, float64(s.Failed))
+	ch <- prometheus.MustNewConstMetric(c.dlq, prometheus.CounterValue, float64(s.DeadLettered))
+	open := 0.0
+	if s.BreakerOpen {
+		open = 1
+	}
+	ch <- prometheus.MustNewConstMetric(c.breaker, prometheus.GaugeValue, open)
+	if !s.SimulatedTime.IsZero() {
+		ch <- prometheus.MustNewConstMetric(c.simTime, prometheus.GaugeValue, float64(s.SimulatedTime.UnixMicro())/1e6)
+		ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, s.Lag.Seconds())
+	}
+}
