@@ -142,6 +142,7 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 			o := stream.Options{
 				Rate: rateFlag, Burst: rt.Burst, Speed: speed, MaxEvents: maxEvents, Duration: duration,
 				BatchSize: rt.MaxBatchSize, BatchTimeout: time.Duration(rt.BatchTimeoutMS) * time.Millisecond,
+				BufferSize: rt.MaxBufferSize,
 			}
 			if !cmd.Flags().Changed("rate") && rt.EmitIntervalMS > 0 {
 				// emit_interval_ms + burst: a burst of events per interval.

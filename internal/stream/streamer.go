@@ -27,6 +27,9 @@ type Options struct {
 	// BatchSize and BatchTimeout shape the batches handed to the sink.
 	BatchSize    int
 	BatchTimeout time.Duration
+	// BufferSize bounds the events generated but not yet acknowledged
+	// (realtime.max_buffer_size; at least two batches).
+	BufferSize int
 	// Live, when set, counts the acknowledged events as they go.
 	Live *Live
 	// FlushTimeout bounds the last flush once the stream is cancelled
@@ -64,6 +67,12 @@ var ErrStop = errors.New("stream stopped")
 
 // Run streams from day from, skipping the first skip events of it (already
 // acknowledged by an earlier run), until ctx ends or a bound is reached.
+//
+// Generation and delivery overlap: one goroutine paces the events and
+// assembles batches while another sends them, with at most
+// Options.BufferSize events between the two. When the sink is slow or down,
+// the buffer fills and generation waits (backpressure): nothing is dropped.
+// The hooks run on the sending side, after acknowledgements, in order.
 func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int, o Options, h Hooks) (*Result, error) {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -84,75 +93,187 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 	if o.Rate > 0 {
 		lim = rate.NewLimiter(rate.Limit(o.Rate), max(1, o.Burst))
 	}
-	began := o.Now()
-	res := &Result{ByType: map[string]int64{}}
-	var counts [64]int64
-	defer func() {
-		for i, t := range eventTypes {
-			if counts[i] > 0 {
-				res.ByType[t] = counts[i]
-			}
+
+	// Sending continues for FlushTimeout after ctx ends, to deliver what
+	// was taken from the day, so the recorded position covers it.
+	sendCtx, cancelSend := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSend()
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-sendCtx.Done():
+			return
+		}
+		t := time.NewTimer(cmp.Or(o.FlushTimeout, 30*time.Second))
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancelSend()
+		case <-sendCtx.Done():
 		}
 	}()
+	// genCtx stops generation: ctx ends, or sending failed.
+	genCtx, stopGen := context.WithCancel(ctx)
+	defer stopGen()
+
+	s := &sender{sink: sink, h: h, live: o.Live, ctx: sendCtx, stopGen: stopGen,
+		queue: make(chan item, 1), free: make(chan []*Event, max(2, o.BufferSize/o.BatchSize)),
+		res: &Result{ByType: map[string]int64{}}, pos: Position{Day: from, Sent: skip}}
+	for range cap(s.free) {
+		s.free <- make([]*Event, 0, o.BatchSize)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); s.run() }()
+	genErr := generate(genCtx, eng, from, skip, o, lim, s)
+	close(s.queue)
+	<-done
+	for i, t := range eventTypes {
+		if s.counts[i] > 0 {
+			s.res.ByType[t] = s.counts[i]
+		}
+	}
+	s.res.Stopped = s.pos
+	// A failure to deliver (or a hook's) comes first: generation stopped
+	// because of it. Otherwise generation's own error, unless it is the
+	// normal end: a bound, or ctx cancelled (SIGINT/SIGTERM).
+	var err error
+	switch {
+	case s.err != nil:
+		if !errors.Is(s.err, ErrStop) {
+			err = s.err
+		}
+	case genErr != nil && !errors.Is(genErr, ErrStop) && !(errors.Is(genErr, context.Canceled) && ctx.Err() != nil):
+		err = genErr
+	}
+	return s.res, err
+}
+
+// item is a batch to send, or the end of a day (batch nil).
+type item struct {
+	batch []*Event
+	day   civil.Date
+	ended chan struct{} // closed once the day's hook ran
+}
+
+// sender delivers batches in order and records the acknowledged position.
+type sender struct {
+	sink    Sink
+	h       Hooks
+	live    *Live
+	ctx     context.Context
+	stopGen context.CancelFunc
+	queue   chan item
+	free    chan []*Event
+	res     *Result
+	pos     Position
+	counts  [len(eventTypes)]int64
+	err     error // the first failure; later items are not sent
+}
+
+func (s *sender) run() {
+	for it := range s.queue {
+		if it.batch == nil {
+			if s.err == nil && s.h.DayDone != nil {
+				s.fail(s.h.DayDone(it.day))
+			}
+			if s.err == nil {
+				s.pos = Position{Day: it.day + 1}
+			}
+			close(it.ended)
+			continue
+		}
+		if s.err == nil {
+			s.fail(s.send(it.batch))
+		}
+		s.free <- it.batch[:0]
+	}
+}
+
+func (s *sender) send(batch []*Event) error {
+	if err := s.sink.Send(s.ctx, batch); err != nil {
+		return err
+	}
+	s.pos.Sent += len(batch)
+	s.res.Events += int64(len(batch))
+	for _, e := range batch {
+		s.counts[e.typ]++
+	}
+	if s.live != nil {
+		s.live.acked(batch)
+	}
+	if s.h.Progress != nil {
+		return s.h.Progress(s.pos)
+	}
+	return nil
+}
+
+// fail records the first error and stops generation.
+func (s *sender) fail(err error) {
+	if err != nil && s.err == nil {
+		s.err = err
+		s.stopGen()
+	}
+}
+
+// generate paces the events of the days from from and hands them to the
+// sender in batches. The events of a day stay valid until the next call to
+// the engine, so before simulating the next day it waits until the sender
+// has finished the day.
+func generate(ctx context.Context, eng *Engine, from civil.Date, skip int, o Options, lim *rate.Limiter, s *sender) error {
+	began := o.Now()
 	var (
 		caught             bool
 		simAnchor, wallAnc time.Time
 		batch              []*Event
 		batchStart         time.Time
-		pos                = Position{Day: from, Sent: skip}
+		queued             int64
 	)
-	flushCtx := ctx
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := sink.Send(flushCtx, batch); err != nil {
-			return err
+		select {
+		case s.queue <- item{batch: batch}:
+		case <-ctx.Done():
+			// Sending failed or the stream was cancelled: the sender
+			// still delivers what is queued, and this batch last.
+			s.queue <- item{batch: batch}
+			batch = nil
+			return ctx.Err()
 		}
-		pos.Sent += len(batch)
-		res.Events += int64(len(batch))
-		for _, e := range batch {
-			counts[e.typ]++
-		}
-		if o.Live != nil {
-			o.Live.acked(batch)
-		}
-		batch = batch[:0]
-		if h.Progress != nil {
-			return h.Progress(pos)
-		}
+		queued += int64(len(batch))
+		batch = nil
 		return nil
 	}
-	stop := func(err error) (*Result, error) {
-		// Deliver what is pending even when the stream was cancelled, so
-		// the recorded position covers every event taken from the day.
-		var cancel context.CancelFunc
-		flushCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cmp.Or(o.FlushTimeout, 30*time.Second))
-		defer cancel()
-		ferr := flush()
-		res.Stopped = pos
-		if errors.Is(err, ErrStop) || errors.Is(err, context.Canceled) {
-			return res, ferr
+	take := func() error {
+		select {
+		case batch = <-s.free:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		return res, errors.Join(err, ferr)
+	}
+	endDay := func(day civil.Date) error {
+		ended := make(chan struct{})
+		s.queue <- item{day: day, ended: ended}
+		<-ended
+		return nil
 	}
 	for day := from; ; day++ {
 		events, err := eng.Day(ctx, day)
 		if err != nil {
-			return stop(err)
+			return err
 		}
-		pos = Position{Day: day, Sent: 0}
 		if day == from {
-			pos.Sent = min(skip, len(events))
-			events = events[pos.Sent:]
+			events = events[min(skip, len(events)):]
 		}
 		for _, e := range events {
-			if o.MaxEvents > 0 && res.Events+int64(len(batch)) >= o.MaxEvents {
-				return stop(ErrStop)
+			if o.MaxEvents > 0 && queued+int64(len(batch)) >= o.MaxEvents {
+				return errors.Join(ErrStop, flush())
 			}
 			now := o.Now()
 			if o.Duration > 0 && now.Sub(began) >= o.Duration {
-				return stop(ErrStop)
+				return errors.Join(ErrStop, flush())
 			}
 			// Follow the wall clock once caught up: simulated time runs at
 			// Speed × wall time from the moment the stream caught up.
@@ -164,39 +285,39 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 				due := wallAnc.Add(time.Duration(float64(at.Sub(simAnchor)) / o.Speed))
 				if wait := due.Sub(now); wait > 0 {
 					if err := flush(); err != nil {
-						return stop(err)
+						return err
 					}
 					if err := o.Sleep(ctx, wait); err != nil {
-						return stop(err)
+						return err
 					}
 				}
 			}
 			if o.Rate > 0 {
 				if err := lim.Wait(ctx); err != nil {
-					return stop(err)
+					return errors.Join(err, flush())
 				}
 			}
-			if len(batch) == 0 {
+			if batch == nil {
+				if err := take(); err != nil {
+					return err
+				}
 				batchStart = now
 			}
 			batch = append(batch, e)
 			if len(batch) >= o.BatchSize || now.Sub(batchStart) >= o.BatchTimeout {
 				if err := flush(); err != nil {
-					return stop(err)
+					return err
 				}
 			}
 		}
 		if err := flush(); err != nil {
-			return stop(err)
+			return err
 		}
-		if h.DayDone != nil {
-			if err := h.DayDone(day); err != nil {
-				return stop(err)
-			}
+		if err := endDay(day); err != nil {
+			return err
 		}
-		pos = Position{Day: day + 1}
 		if ctx.Err() != nil {
-			return stop(ctx.Err())
+			return ctx.Err()
 		}
 	}
 }
