@@ -35,6 +35,25 @@ if ! staticcheck -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
 fi
 staticcheck ./...
 
+# The Event Hubs sink is tested against a small AMQP 1.0 endpoint written
+# for node with the npm package rhea; its packages are installed when they
+# are missing or older than its package.json / package-lock.json.
+step "AMQP test endpoint (npm packages)"
+amqp_endpoint=internal/stream/testdata/amqp-endpoint
+amqp_stamp="$amqp_endpoint/node_modules/.package-lock.json"
+if [[ ! -f "$amqp_stamp" || ! -d "$amqp_endpoint/node_modules/rhea" ||
+	"$amqp_endpoint/package.json" -nt "$amqp_stamp" ||
+	"$amqp_endpoint/package-lock.json" -nt "$amqp_stamp" ]]; then
+	if ! command -v npm >/dev/null; then
+		echo "node and npm are needed to test the Event Hubs sink" >&2
+		exit 1
+	fi
+	(cd "$amqp_endpoint" && npm install --no-audit --no-fund)
+	touch "$amqp_stamp"
+else
+	echo "up to date"
+fi
+
 # The race detector slows code five to ten times: it runs on every test but
 # the long statistical simulations (skipped by -short), which then run in
 # full, without it.
