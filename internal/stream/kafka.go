@@ -19,6 +19,12 @@ import (
 // partition key (so a store's events stay in order on one partition) and
 // the value the event's JSON envelope. A batch is acknowledged when every
 // record is (acks=all, idempotent producer).
+//
+// Delivery is at least once. The client's own retries never duplicate a
+// record, but a batch that fails (the broker unreachable or not answering
+// for the delivery timeout) may have been partly written before it failed;
+// the resilience layer sends it again, so a consumer can see an event
+// twice, with the same event_id, and dedupes by it.
 type KafkaSink struct {
 	cl    *kgo.Client
 	topic string
@@ -35,7 +41,8 @@ type KafkaConfig struct {
 	// "$ConnectionString", password the connection string).
 	User, Password string
 	// DeliveryTimeout bounds how long the client retries a record before
-	// the batch fails and the resilience layer takes over (default 30 s).
+	// the batch fails and the resilience layer takes over (default 30 s,
+	// at least 1 s).
 	DeliveryTimeout time.Duration
 }
 
@@ -75,13 +82,29 @@ func ParseKafkaURL(raw string, getenv func(string) string, connString string) (K
 
 // NewKafkaSink connects to the brokers.
 func NewKafkaSink(c KafkaConfig, batchBytes int32) (*KafkaSink, error) {
+	timeout := cmp.Or(c.DeliveryTimeout, 30*time.Second)
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(c.Brokers...),
 		kgo.DefaultProduceTopic(c.Topic),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerLinger(5 * time.Millisecond),
 		kgo.ClientID("retail-datagen"),
-		kgo.RecordDeliveryTimeout(cmp.Or(c.DeliveryTimeout, 30*time.Second)),
+		kgo.RecordDeliveryTimeout(timeout),
+		// A request whose answer never came (the connection dropped, or
+		// the broker answered REQUEST_TIMED_OUT) may or may not have been
+		// written. By default the idempotent producer then fails its
+		// records neither on the delivery timeout nor when ctx ends: Send
+		// would block for as long as the broker is down, the resilience
+		// layer would never see the outage, and the stream could not even
+		// be stopped. Failing them is what at-least-once delivery needs
+		// (the client bumps its producer epoch before producing again).
+		kgo.AllowIdempotentProduceCancellation(),
+		// After a lost connection or a leadership error the client
+		// retries on its next metadata refresh, and only then checks the
+		// delivery timeout; refreshing at most every 5 s (the default)
+		// would stretch a short timeout to 5 s, and recovery after an
+		// outage with it.
+		kgo.MetadataMinAge(min(5*time.Second, timeout/4)),
 	}
 	if batchBytes > 0 {
 		opts = append(opts, kgo.ProducerBatchMaxBytes(batchBytes))
