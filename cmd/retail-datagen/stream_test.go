@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -172,3 +173,52 @@ func TestStreamSIGTERMThenRestart(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestKafkaSandbox: the README's Kafka walkthrough — a sandbox broker, a
+// stream into it, and the sandbox reporting what it received.
+func TestKafkaSandbox(t *testing.T) {
+	sb := exec.Command(binary, "kafka-sandbox", "--port", "0", "--report-every", "100ms")
+	stderr, _ := sb.StderrPipe()
+	var out strings.Builder
+	sb.Stdout = &lockedWriter{w: &out}
+	if err := sb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Process.Kill(); _ = sb.Wait() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := regexp.MustCompile(`kafka://(\S+)/retail-events`).FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	var broker string
+	select {
+	case broker = <-addr:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sandbox did not start")
+	}
+	base := []string{"--scale", "tiny", "--start", "2025-02-01"}
+	dir := t.TempDir()
+	mustRun(t, append([]string{"generate", "-o", dir, "--days", "1", "--quiet"}, base...)...)
+	mustRun(t, append([]string{"stream", "-o", dir, "--sink", "kafka://" + broker + "/retail-events", "--max-events", "5000", "--rate", "0", "--quiet"}, base...)...)
+	_ = sb.Process.Signal(syscall.SIGTERM)
+	_ = sb.Wait()
+	if !strings.Contains(out.String(), "received 5000 records") {
+		t.Errorf("the sandbox reports:\n%s", out.String())
+	}
+}
+
+// lockedWriter serialises writes from a child process's output copier.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -53,7 +53,7 @@ acknowledged.`,
 		Example: `  retail-datagen dlq replay -o ./retail --sink file:./replayed`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.openSink(sinkSpec, 1_000_000, a.getenv("AZURE_EVENTHUB_CONNECTION_STRING"))
+			s, err := a.openSink(cmd.Context(), sinkSpec, 1_000_000, a.getenv("AZURE_EVENTHUB_CONNECTION_STRING"), 0)
 			if err != nil {
 				return err
 			}

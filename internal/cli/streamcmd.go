@@ -61,14 +61,31 @@ simulated day it completes advances state.json, so a later facts run or stream
 continues after it; within a day the position is recorded as events are
 acknowledged, and a restart resumes after the last acknowledged event.
 
-Sinks: stdout (JSON Lines), file:DIR (rotating JSON Lines files, complete files
-only), or kafka://BROKER[,BROKER]/TOPIC (record key = partition key; add
-?tls=true&sasl=plain with RETAIL_DATAGEN_KAFKA_USER/PASSWORD, or ?sasl=eventhubs
-to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
+Sinks:
+  stdout                 JSON Lines on standard output
+  file:DIR               rotating JSON Lines files (complete files only)
+  kafka://BROKER[,BROKER]/TOPIC
+                         Kafka; record key = partition key. Add ?tls=true&sasl=plain
+                         with RETAIL_DATAGEN_KAFKA_USER/PASSWORD, or ?sasl=eventhubs to
+                         reach Event Hubs' Kafka endpoint. No broker at hand? Run
+                         retail-datagen kafka-sandbox in another terminal.
+  eventhubs              Azure Event Hubs with AZURE_EVENTHUB_CONNECTION_STRING (or
+                         realtime.azure_connection_string); the hub is its EntityPath
+  eventhubs://HUB        the same connection string, another hub
+  eventhubs://NAMESPACE.servicebus.windows.net/HUB
+                         Entra ID (az login, managed identity, AZURE_CLIENT_ID/...),
+                         with the "Azure Event Hubs Data Sender" role
+
+Live counters (events/s by type, retries, failures, dead letters, breaker state,
+lag of the simulated clock) print on stderr; --metrics-addr serves them to
+Prometheus. SIGINT/SIGTERM delivers the pending batch, records the position and
+exits.`,
 		Example: `  retail-datagen generate --scale tiny --start 2025-01-01 --days 7
   retail-datagen stream --scale tiny --start 2025-01-01 --sink stdout --max-events 20
   retail-datagen stream --scale tiny --start 2025-01-01 --sink file:events --rate 5000
   retail-datagen stream --scale tiny --start 2025-01-01 --sink kafka://localhost:9092/retail-events
+  AZURE_EVENTHUB_CONNECTION_STRING='Endpoint=sb://…;EntityPath=retail-events' \
+    retail-datagen stream --scale tiny --start 2025-01-01 --sink eventhubs --metrics-addr 127.0.0.1:9464
   retail-datagen stream --scale tiny --start 2025-01-01 --types receipt_created,payment_processed --speed 60`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -101,7 +118,7 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("reading %s: %w", positionFile, err)
 			}
-			raw, err := a.openSink(sinkSpec, perFile, cfg.Realtime.AzureConnectionString)
+			raw, err := a.openSink(cmd.Context(), sinkSpec, perFile, cfg.Realtime.AzureConnectionString, cfg.Realtime.MaxBatchSize)
 			if err != nil {
 				return err
 			}
@@ -211,7 +228,7 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 	}
 	f.register(cmd)
 	fs := cmd.Flags()
-	fs.StringVar(&sinkSpec, "sink", "stdout", "where events go: stdout, file:DIR or kafka://BROKER[,BROKER]/TOPIC")
+	fs.StringVar(&sinkSpec, "sink", "stdout", "where events go: stdout, file:DIR, kafka://BROKER[,BROKER]/TOPIC, eventhubs[://HUB] or eventhubs://NAMESPACE/HUB")
 	fs.Float64Var(&rateFlag, "rate", 0, "events per second at most (default: realtime.burst per realtime.emit_interval_ms)")
 	fs.Float64Var(&speed, "speed", 1, "simulated seconds per wall-clock second once caught up")
 	fs.Int64Var(&maxEvents, "max-events", 0, "stop after this many events (0: no limit)")
@@ -223,7 +240,10 @@ to reach Event Hubs' Kafka endpoint with AZURE_EVENTHUB_CONNECTION_STRING).`,
 	return cmd
 }
 
-func (a *app) openSink(spec string, perFile int, connString string) (stream.Sink, error) {
+// openSink opens the sink named by spec. connString is the Event Hubs
+// connection string (also used by kafka://…?sasl=eventhubs); maxBatch caps
+// the events of one Event Hubs batch.
+func (a *app) openSink(ctx context.Context, spec string, perFile int, connString string, maxBatch int) (stream.Sink, error) {
 	switch {
 	case spec == "stdout":
 		return stream.NewWriterSink(a.stdout), nil
@@ -235,8 +255,14 @@ func (a *app) openSink(spec string, perFile int, connString string) (stream.Sink
 			return nil, err
 		}
 		return stream.NewKafkaSink(c, 0)
+	case spec == "eventhubs" || strings.HasPrefix(spec, "eventhubs://"):
+		c, err := stream.ParseEventHubsSpec(spec, connString)
+		if err != nil {
+			return nil, err
+		}
+		return stream.NewEventHubsSink(ctx, c, maxBatch)
 	}
-	return nil, fmt.Errorf("--sink %q: use stdout, file:DIR or kafka://BROKER[,BROKER]/TOPIC", spec)
+	return nil, fmt.Errorf("--sink %q: use stdout, file:DIR, kafka://BROKER[,BROKER]/TOPIC, eventhubs, eventhubs://HUB or eventhubs://NAMESPACE.servicebus.windows.net/HUB", spec)
 }
 
 // getenv reads the run's environment.
