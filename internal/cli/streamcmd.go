@@ -27,9 +27,10 @@ import (
 const positionFile = "stream-position.json"
 
 type streamPosition struct {
-	ConfigFingerprint string `json:"config_fingerprint"`
-	Day               string `json:"day"`
-	Sent              int    `json:"sent"`
+	ConfigFingerprint string          `json:"config_fingerprint"`
+	Day               string          `json:"day"`
+	Sent              int             `json:"sent"`
+	After             stream.EventKey `json:"after"`
 }
 
 func (a *app) streamCmd() *cobra.Command {
@@ -108,12 +109,11 @@ exits.`,
 			if st.ConfigFingerprint != cfg.Fingerprint() || st.Seed != cfg.Seed {
 				return fmt.Errorf("%s was generated with another seed or configuration: stream with the configuration that generated it", root)
 			}
-			from := st.LastDay + 1
-			skip := 0
+			from := stream.Position{Day: st.LastDay + 1}
 			if b, err := os.ReadFile(filepath.Join(root, positionFile)); err == nil {
 				var p streamPosition
-				if json.Unmarshal(b, &p) == nil && p.ConfigFingerprint == st.ConfigFingerprint && p.Day == from.String() {
-					skip = p.Sent
+				if json.Unmarshal(b, &p) == nil && p.ConfigFingerprint == st.ConfigFingerprint && p.Day == from.Day.String() {
+					from.Sent, from.After = p.Sent, p.After
 				}
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("reading %s: %w", positionFile, err)
@@ -142,7 +142,7 @@ exits.`,
 				return fmt.Errorf("rebuilding master data: %w", err)
 			}
 			// The calendar covers a year past the start of the stream.
-			model, err := sim.NewModel(cfg, data, st.FirstDay, from+366)
+			model, err := sim.NewModel(cfg, data, st.FirstDay, from.Day+366)
 			if err != nil {
 				return err
 			}
@@ -167,7 +167,7 @@ exits.`,
 			}
 			lastSave := time.Time{}
 			savePos := func(p stream.Position) error {
-				b, _ := json.Marshal(streamPosition{ConfigFingerprint: st.ConfigFingerprint, Day: p.Day.String(), Sent: p.Sent})
+				b, _ := json.Marshal(streamPosition{ConfigFingerprint: st.ConfigFingerprint, Day: p.Day.String(), Sent: p.Sent, After: p.After})
 				return output.WriteFileAtomic(filepath.Join(root, positionFile), b)
 			}
 			hooks := stream.Hooks{
@@ -210,7 +210,7 @@ exits.`,
 				go func() { defer wg.Done(); p.run(sctx) }()
 			}
 			began := time.Now()
-			res, runErr := stream.Run(cmd.Context(), eng, sink, from, skip, o, hooks)
+			res, runErr := stream.Run(cmd.Context(), eng, sink, from, o, hooks)
 			stopStatus()
 			wg.Wait()
 			closeErr := sink.Close()

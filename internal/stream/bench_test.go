@@ -27,21 +27,21 @@ func BenchmarkStreamToFiles(b *testing.B) {
 	}
 	defer sink.Close()
 	per := int64(200_000)
-	day, skip := start, 0
+	pos := Position{Day: start}
 	cpu0 := cpuSeconds(b)
 	b.ResetTimer()
 	var total int64
 	for b.Loop() {
-		res, err := Run(context.Background(), eng, sink, day, skip, Options{MaxEvents: per, BatchSize: 1024}, Hooks{})
+		res, err := Run(context.Background(), eng, sink, pos, Options{MaxEvents: per, BatchSize: 1024}, Hooks{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		total += res.Events
-		day, skip = res.Stopped.Day, res.Stopped.Sent
 		// Run resumes with a fresh engine in real use; here the engine has
 		// already simulated the stopped day, so start after it.
-		if skip > 0 {
-			day, skip = day+1, 0
+		pos = Position{Day: res.Stopped.Day}
+		if res.Stopped.Sent > 0 {
+			pos.Day++
 		}
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "events/s")
@@ -76,19 +76,19 @@ func BenchmarkStreamToKafka(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sink.Close()
-	day, skip := start, 0
+	pos := Position{Day: start}
 	var total int64
 	cpu0 := cpuSeconds(b)
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := Run(context.Background(), eng, sink, day, skip, Options{MaxEvents: 100_000, BatchSize: 4096}, Hooks{})
+		res, err := Run(context.Background(), eng, sink, pos, Options{MaxEvents: 100_000, BatchSize: 4096}, Hooks{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		total += res.Events
-		day, skip = res.Stopped.Day, res.Stopped.Sent
-		if skip > 0 {
-			day, skip = day+1, 0
+		pos = Position{Day: res.Stopped.Day}
+		if res.Stopped.Sent > 0 {
+			pos.Day++
 		}
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "events/s")

@@ -24,11 +24,10 @@ type Engine struct {
 	out  []*Event
 }
 
-// ref locates an event of the day for sorting: by event time, then kind,
-// network and position.
+// ref locates an event of the day for sorting by its key.
 type ref struct {
-	tsKind uint64 // event time << 5 | table index
-	netIdx uint64 // network << 32 | position
+	key      EventKey
+	net, idx int32
 }
 
 // NewEngine starts the networks from their states (in network order).
@@ -102,17 +101,16 @@ func (e *Engine) Day(ctx context.Context, day civil.Date) ([]*Event, error) {
 	refs := e.refs[:0]
 	for ni, c := range cols {
 		for k := range c.events {
-			ev := &c.events[k]
-			refs = append(refs, ref{uint64(ev.TS)<<5 | uint64(ev.table), uint64(ni)<<32 | uint64(k)})
+			refs = append(refs, ref{c.events[k].Key(), int32(ni), int32(k)})
 		}
 	}
 	slices.SortFunc(refs, func(a, b ref) int {
-		return cmp.Or(cmp.Compare(a.tsKind, b.tsKind), cmp.Compare(a.netIdx, b.netIdx))
+		return cmp.Or(cmp.Compare(a.key.Order, b.key.Order), cmp.Compare(a.key.Source, b.key.Source))
 	})
 	e.refs = refs
 	out := e.out[:0]
 	for _, r := range refs {
-		out = append(out, &cols[r.netIdx>>32].events[uint32(r.netIdx)])
+		out = append(out, &cols[r.net].events[r.idx])
 	}
 	e.out = out
 	return out, nil

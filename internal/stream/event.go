@@ -90,6 +90,23 @@ func (e *Event) AppendID(b []byte) []byte {
 	return rows.AppendPadded(b, int64(e.n), 7)
 }
 
+// EventKey places an event in the stream's total order, which does not
+// depend on the --types filter: event time, kind, DC and row position. A
+// stream resumes after the key of its last acknowledged event.
+type EventKey struct {
+	Order  uint64 `json:"order"`  // event time << 5 | kind
+	Source uint64 `json:"source"` // DC id << 32 | row position
+}
+
+// Key is the event's place in the stream's order.
+func (e *Event) Key() EventKey {
+	return EventKey{uint64(e.TS)<<5 | uint64(e.table), uint64(e.dc)<<32 | uint64(uint32(e.n))}
+}
+
+func (k EventKey) less(o EventKey) bool {
+	return k.Order < o.Order || (k.Order == o.Order && k.Source < o.Source)
+}
+
 // PartitionKey is store_<id>, dc_<id> or marketing_<channel>.
 func (e *Event) PartitionKey() string { return string(e.AppendPartitionKey(nil)) }
 

@@ -190,7 +190,7 @@ func streamInto(t *testing.T, sink Sink, n int64, batchSize int) *Result {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := Run(ctx, eng, sink, start, 0, Options{MaxEvents: n, BatchSize: batchSize}, Hooks{})
+	res, err := Run(ctx, eng, sink, Position{Day: start}, Options{MaxEvents: n, BatchSize: batchSize}, Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -166,7 +166,7 @@ func testKafkaOutage(t *testing.T, m *sim.Model, start civil.Date, want map[stri
 		<-outageDone
 	}()
 
-	res, err := Run(ctx, freshEngine(t, m), sink, start, 0, Options{MaxEvents: int64(len(want)), BatchSize: batchSize, FlushTimeout: time.Second},
+	res, err := Run(ctx, freshEngine(t, m), sink, Position{Day: start}, Options{MaxEvents: int64(len(want)), BatchSize: batchSize, FlushTimeout: time.Second},
 		Hooks{Progress: func(Position) error {
 			acks++
 			if state.Load() == down {

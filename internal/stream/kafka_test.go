@@ -38,7 +38,7 @@ func TestKafkaSink(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	const n = 20000
-	res, err := Run(ctx, eng, sink, start, 0, Options{MaxEvents: n, BatchSize: 500}, Hooks{})
+	res, err := Run(ctx, eng, sink, Position{Day: start}, Options{MaxEvents: n, BatchSize: 500}, Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestLiveCounters(t *testing.T) {
 	live := NewLive(&sink.Stats)
 	wall := time.Date(2025, 5, 5, 12, 0, 0, 0, time.Local)
 	live.now = func() time.Time { return wall }
-	res, err := Run(context.Background(), eng, sink, start, 0, Options{MaxEvents: 12345, BatchSize: 100, Live: live}, Hooks{})
+	res, err := Run(context.Background(), eng, sink, Position{Day: start}, Options{MaxEvents: 12345, BatchSize: 100, Live: live}, Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}

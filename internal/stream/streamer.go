@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"sort"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -45,6 +46,10 @@ type Options struct {
 type Position struct {
 	Day  civil.Date
 	Sent int
+	// After is the key of the last acknowledged event of Day (zero: none
+	// yet). Resuming skips the events up to it, whatever --types the
+	// earlier run had.
+	After EventKey
 }
 
 // Hooks let the caller persist progress: DayDone after every event of a
@@ -65,15 +70,17 @@ type Result struct {
 // ErrStop is returned by a hook to end the stream normally.
 var ErrStop = errors.New("stream stopped")
 
-// Run streams from day from, skipping the first skip events of it (already
-// acknowledged by an earlier run), until ctx ends or a bound is reached.
+// Run streams from the position from: the events of from.Day after
+// from.After (acknowledged by an earlier run; or, without a key, after the
+// first from.Sent), then the following days, until ctx ends or a bound is
+// reached.
 //
 // Generation and delivery overlap: one goroutine paces the events and
 // assembles batches while another sends them, with at most
 // Options.BufferSize events between the two. When the sink is slow or down,
 // the buffer fills and generation waits (backpressure): nothing is dropped.
 // The hooks run on the sending side, after acknowledgements, in order.
-func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int, o Options, h Hooks) (*Result, error) {
+func Run(ctx context.Context, eng *Engine, sink Sink, from Position, o Options, h Hooks) (*Result, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -118,13 +125,13 @@ func Run(ctx context.Context, eng *Engine, sink Sink, from civil.Date, skip int,
 
 	s := &sender{sink: sink, h: h, live: o.Live, ctx: sendCtx, stopGen: stopGen,
 		queue: make(chan item, 1), free: make(chan []*Event, max(2, o.BufferSize/o.BatchSize)),
-		res: &Result{ByType: map[string]int64{}}, pos: Position{Day: from, Sent: skip}}
+		res: &Result{ByType: map[string]int64{}}, pos: from}
 	for range cap(s.free) {
 		s.free <- make([]*Event, 0, o.BatchSize)
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); s.run() }()
-	genErr := generate(genCtx, eng, from, skip, o, lim, s)
+	genErr := generate(genCtx, eng, from, o, lim, s)
 	close(s.queue)
 	<-done
 	for i, t := range eventTypes {
@@ -194,6 +201,7 @@ func (s *sender) send(batch []*Event) error {
 		return err
 	}
 	s.pos.Sent += len(batch)
+	s.pos.After = batch[len(batch)-1].Key()
 	s.res.Events += int64(len(batch))
 	for _, e := range batch {
 		s.counts[e.typ]++
@@ -219,7 +227,7 @@ func (s *sender) fail(err error) {
 // sender in batches. The events of a day stay valid until the next call to
 // the engine, so before simulating the next day it waits until the sender
 // has finished the day.
-func generate(ctx context.Context, eng *Engine, from civil.Date, skip int, o Options, lim *rate.Limiter, s *sender) error {
+func generate(ctx context.Context, eng *Engine, from Position, o Options, lim *rate.Limiter, s *sender) error {
 	began := o.Now()
 	var (
 		caught             bool
@@ -259,13 +267,17 @@ func generate(ctx context.Context, eng *Engine, from civil.Date, skip int, o Opt
 		<-ended
 		return nil
 	}
-	for day := from; ; day++ {
+	for day := from.Day; ; day++ {
 		events, err := eng.Day(ctx, day)
 		if err != nil {
 			return err
 		}
-		if day == from {
-			events = events[min(skip, len(events)):]
+		if day == from.Day {
+			skip := min(from.Sent, len(events))
+			if from.After != (EventKey{}) {
+				skip = sort.Search(len(events), func(i int) bool { return from.After.less(events[i].Key()) })
+			}
+			events = events[skip:]
 		}
 		for _, e := range events {
 			if o.MaxEvents > 0 && queued+int64(len(batch)) >= o.MaxEvents {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -49,7 +50,7 @@ func TestRateLimiter(t *testing.T) {
 		// The wall clock is far ahead: the stream is catching up, limited
 		// only by the rate.
 		future := func() time.Time { return time.Now().AddDate(50, 0, 0) }
-		res, err := Run(t.Context(), eng, sink, start, 0, Options{Rate: 500, Burst: 1, MaxEvents: 5000, BatchSize: 100, Now: future}, Hooks{})
+		res, err := Run(t.Context(), eng, sink, Position{Day: start}, Options{Rate: 500, Burst: 1, MaxEvents: 5000, BatchSize: 100, Now: future}, Hooks{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +79,7 @@ func TestPacingFollowsTheWallClock(t *testing.T) {
 		// waits for each event; at speed 3600 a simulated hour is a second.
 		var got []time.Time
 		sink := sinkFunc(func(b []*Event) { got = append(got, time.Now()) })
-		_, err = Run(t.Context(), eng, sink, start, 0, Options{Speed: 3600, MaxEvents: 8, BatchSize: 1}, Hooks{})
+		_, err = Run(t.Context(), eng, sink, Position{Day: start}, Options{Speed: 3600, MaxEvents: 8, BatchSize: 1}, Hooks{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +108,7 @@ func TestResumeHasNoGap(t *testing.T) {
 	ctx := context.Background()
 	whole := &memSink{}
 	eng, _ := NewEngine(m, initial(m), nil, 2)
-	if _, err := Run(ctx, eng, whole, start, 0, Options{MaxEvents: 30000}, Hooks{}); err != nil {
+	if _, err := Run(ctx, eng, whole, Position{Day: start}, Options{MaxEvents: 30000}, Hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	// First run: stop after 12,345 events, keeping the last finished day's
@@ -116,7 +117,7 @@ func TestResumeHasNoGap(t *testing.T) {
 	states := clone(t, initial(m))
 	checkpoint := start
 	eng1, _ := NewEngine(m, clone(t, states), nil, 2)
-	res, err := Run(ctx, eng1, parts, start, 0, Options{MaxEvents: 12345}, Hooks{DayDone: func(day civil.Date) error {
+	res, err := Run(ctx, eng1, parts, Position{Day: start}, Options{MaxEvents: 12345}, Hooks{DayDone: func(day civil.Date) error {
 		states, checkpoint = clone(t, eng1.States()), day+1
 		return nil
 	}})
@@ -127,11 +128,49 @@ func TestResumeHasNoGap(t *testing.T) {
 		t.Fatalf("stopped on %s, checkpoint at %s", res.Stopped.Day, checkpoint)
 	}
 	eng2, _ := NewEngine(m, states, nil, 2)
-	if _, err := Run(ctx, eng2, parts, res.Stopped.Day, res.Stopped.Sent, Options{MaxEvents: 30000 - 12345}, Hooks{}); err != nil {
+	if _, err := Run(ctx, eng2, parts, res.Stopped, Options{MaxEvents: 30000 - 12345}, Hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(parts.ids, whole.ids) {
 		t.Errorf("resumed stream: %d events, whole %d, or in another order", len(parts.ids), len(whole.ids))
+	}
+}
+
+// TestResumeWithOtherTypes: the position does not depend on --types; a
+// stream stopped mid-day and resumed with a filter continues right after
+// the last acknowledged event.
+func TestResumeWithOtherTypes(t *testing.T) {
+	start := civil.DaysFromCivil(2025, 5, 5)
+	m := newModel(t, nil, start, start+3)
+	ctx := context.Background()
+	whole := &memSink{}
+	eng, _ := NewEngine(m, initial(m), nil, 2)
+	if _, err := Run(ctx, eng, whole, Position{Day: start}, Options{MaxEvents: 60000}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	first := &memSink{}
+	states, checkpoint := clone(t, initial(m)), start
+	eng1, _ := NewEngine(m, clone(t, states), nil, 2)
+	res, err := Run(ctx, eng1, first, Position{Day: start}, Options{MaxEvents: 32345}, Hooks{DayDone: func(day civil.Date) error {
+		states, checkpoint = clone(t, eng1.States()), day+1
+		return nil
+	}})
+	if err != nil || res.Stopped.Day != checkpoint || res.Stopped.Sent == 0 {
+		t.Fatalf("stopped at %+v, checkpoint %s (%v)", res.Stopped, checkpoint, err)
+	}
+	receipts := &memSink{}
+	eng2, _ := NewEngine(m, states, []string{"receipt_created"}, 2)
+	if _, err := Run(ctx, eng2, receipts, res.Stopped, Options{MaxEvents: 300}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, id := range whole.ids[32345:] {
+		if strings.Contains(id, "-rc-") && len(want) < 300 {
+			want = append(want, id)
+		}
+	}
+	if len(want) < 300 || !slices.Equal(receipts.ids, want) {
+		t.Errorf("resumed with --types receipt_created: %d events, want the next %d receipts", len(receipts.ids), len(want))
 	}
 }
 
