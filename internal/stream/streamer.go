@@ -31,6 +31,8 @@ type Options struct {
 	// BufferSize bounds the events generated but not yet acknowledged
 	// (realtime.max_buffer_size; at least two batches).
 	BufferSize int
+	// Gate, when set, pauses the stream while it is closed.
+	Gate *Gate
 	// Live, when set, counts the acknowledged events as they go.
 	Live *Live
 	// FlushTimeout bounds the last flush once the stream is cancelled
@@ -280,6 +282,17 @@ func generate(ctx context.Context, eng *Engine, from Position, o Options, lim *r
 			events = events[skip:]
 		}
 		for _, e := range events {
+			if o.Gate != nil && o.Gate.Paused() {
+				// Deliver what is pending, wait, and follow the wall clock
+				// afresh from the resume.
+				if err := flush(); err != nil {
+					return err
+				}
+				if err := o.Gate.wait(ctx); err != nil {
+					return err
+				}
+				caught = false
+			}
 			if o.MaxEvents > 0 && queued+int64(len(batch)) >= o.MaxEvents {
 				return errors.Join(ErrStop, flush())
 			}

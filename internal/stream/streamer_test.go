@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -231,4 +232,50 @@ func TestFileSink(t *testing.T) {
 	if total != 28 || len(files) != 4 {
 		t.Errorf("%d events in %d files, want 28 in 4", total, len(files))
 	}
+}
+
+// TestGatePauses: a paused stream delivers its pending batch and nothing
+// more until resumed, then continues without a gap.
+func TestGatePauses(t *testing.T) {
+	start := civil.DaysFromCivil(2025, 3, 3)
+	m := newModel(t, nil, start, start+3)
+	synctest.Test(t, func(t *testing.T) {
+		eng, err := NewEngine(m, initial(m), nil, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gate := NewGate()
+		var got []string
+		var whilePaused atomic.Int32
+		sink := sinkFunc(func(b []*Event) {
+			for _, e := range b {
+				got = append(got, e.ID())
+			}
+			if gate.Paused() {
+				whilePaused.Add(1)
+			}
+		})
+		future := func() time.Time { return time.Now().AddDate(50, 0, 0) }
+		go func() {
+			time.Sleep(2 * time.Second)
+			gate.Pause()
+			time.Sleep(10 * time.Second)
+			if n := whilePaused.Load(); n > 1 {
+				t.Errorf("%d batches delivered while paused", n)
+			}
+			gate.Resume()
+		}()
+		began := time.Now()
+		res, err := Run(t.Context(), eng, sink, Position{Day: start}, Options{Rate: 1000, Burst: 1, MaxEvents: 5000, BatchSize: 100, Now: future, Gate: gate}, Hooks{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 5,000 events at 1,000/s plus a 10 s pause.
+		if el := time.Since(began); el < 14*time.Second || el > 15100*time.Millisecond {
+			t.Errorf("took %v", el)
+		}
+		if res.Events != 5000 || len(got) != 5000 || len(slices.Compact(slices.Clone(got))) != 5000 {
+			t.Errorf("%d events, %d delivered", res.Events, len(got))
+		}
+	})
 }
