@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/retail-datagen/retail-datagen/internal/jobs"
 	"github.com/retail-datagen/retail-datagen/internal/stream"
 )
 
@@ -53,7 +54,9 @@ acknowledged.`,
 		Example: `  retail-datagen dlq replay -o ./retail --sink file:./replayed`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.openSink(cmd.Context(), sinkSpec, 1_000_000, a.getenv("AZURE_EVENTHUB_CONNECTION_STRING"), 0)
+			s, err := jobs.OpenSink(cmd.Context(), sinkSpec, jobs.SinkOptions{
+				Stdout: a.stdout, Getenv: a.getenv, ConnString: a.getenv("AZURE_EVENTHUB_CONNECTION_STRING"),
+			})
 			if err != nil {
 				return err
 			}
@@ -72,7 +75,7 @@ acknowledged.`,
 	for _, c := range []*cobra.Command{list, replay} {
 		c.Flags().StringVarP(&out, "out", "o", "data", "output folder of the stream")
 	}
-	replay.Flags().StringVar(&sinkSpec, "sink", "stdout", "where to send them: stdout, file:DIR or kafka://BROKER[,BROKER]/TOPIC")
+	replay.Flags().StringVar(&sinkSpec, "sink", "stdout", "where to send them: "+jobs.SinkSpecs)
 	cmd.AddCommand(list, replay)
 	return cmd
 }

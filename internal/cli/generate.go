@@ -4,15 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/retail-datagen/retail-datagen/internal/generate"
-	"github.com/retail-datagen/retail-datagen/internal/master"
+	"github.com/retail-datagen/retail-datagen/internal/jobs"
 	"github.com/retail-datagen/retail-datagen/internal/output"
 	"github.com/retail-datagen/retail-datagen/internal/schema"
-	"github.com/retail-datagen/retail-datagen/internal/state"
 )
 
 func (a *app) generateCmd() *cobra.Command {
@@ -87,15 +84,8 @@ under <out>/master and records them in <out>/manifest.json.`,
 
 // summary is the --json result of a run.
 type summary struct {
-	Out        string           `json:"out"`
-	Seconds    float64          `json:"seconds"`
-	Rows       int64            `json:"rows"`
-	Bytes      int64            `json:"bytes"`
-	RowsPerSec float64          `json:"rows_per_sec"`
-	MBPerSec   float64          `json:"mb_per_sec"`
-	PeakRSSMB  float64          `json:"peak_rss_mb,omitempty"`
-	Workers    int              `json:"workers"`
-	Tables     map[string]int64 `json:"tables"`
+	*jobs.Summary
+	PeakRSSMB float64 `json:"peak_rss_mb,omitempty"`
 }
 
 func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool) error {
@@ -112,72 +102,22 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 		return err
 	}
 	defer stopProfile()
-	plan, err := a.plan(cmd, f, opts, withMaster, withFacts)
+	plan, err := jobs.PlanGeneration(jobs.GenerateRequest{
+		Options: opts, Master: withMaster, Facts: withFacts, Force: f.force,
+		// facts without --end or --days runs up to yesterday.
+		UpToYesterday: cmd.Name() == "facts" && !cmd.Flags().Changed("end") && !cmd.Flags().Changed("days"),
+	})
 	if err != nil {
 		return err
 	}
 	rep := a.reporter(f)
 	opts.Progress = rep
-	began := time.Now()
-	sum := summary{Out: cfg.Output.Dir, Tables: map[string]int64{}}
-	var data *master.Data
-	if plan.writeMaster {
-		res, err := generate.Master(cmd.Context(), opts)
-		if err != nil {
-			rep.Close()
-			return err
-		}
-		for name, fi := range res.Files {
-			sum.Tables[name] = fi.Rows
-			sum.Bytes += fi.Bytes
-		}
-		data = res.Data
-	} else if plan.runFacts {
-		if err := generate.CheckMaster(opts); err != nil {
-			rep.Close()
-			return err
-		}
-		if data, err = master.Generate(cmd.Context(), cfg, opts.Dict, opts.Workers); err != nil {
-			rep.Close()
-			return fmt.Errorf("rebuilding master data: %w", err)
-		}
-	}
-	if plan.runFacts {
-		res, err := generate.Facts(cmd.Context(), opts, data, plan.span)
-		if err != nil {
-			rep.Close()
-			return err
-		}
-		for name, n := range res.Rows {
-			sum.Tables[name] = n
-		}
-		sum.Bytes += res.Bytes
-		// The state advances last, once every file and the manifest are
-		// durable; a run limited to some tables does not advance it.
-		if len(opts.Tables) == 0 {
-			st := &state.State{
-				Generator: "retail-datagen", Version: a.version,
-				ConfigFingerprint: cfg.Fingerprint(), Seed: cfg.Seed,
-				FirstDay: plan.epoch, LastDay: plan.span.To, Networks: res.States,
-			}
-			if err := st.WriteFile(cfg.Output.Dir, plan.stateName); err != nil {
-				rep.Close()
-				return err
-			}
-		}
-	}
+	res, err := jobs.Generate(cmd.Context(), opts, plan)
 	rep.Close()
-	elapsed := time.Since(began)
-	sum.Seconds = elapsed.Seconds()
-	var total int64
-	for _, n := range sum.Tables {
-		total += n
+	if err != nil {
+		return err
 	}
-	sum.Rows = total
-	sum.Workers = opts.Workers
-	sum.RowsPerSec = float64(total) / max(sum.Seconds, 1e-9)
-	sum.MBPerSec = float64(sum.Bytes) / 1e6 / max(sum.Seconds, 1e-9)
-	sum.PeakRSSMB = peakRSSMB()
+	sum := summary{Summary: res, PeakRSSMB: peakRSSMB()}
 	switch {
 	case f.json:
 		b, _ := json.Marshal(sum)
@@ -204,13 +144,13 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 			fmt.Fprintf(a.stdout, "  %-26s %14s rows\n", n, formatCount(sum.Tables[n]))
 		}
 		switch {
-		case plan.runFacts:
-			fmt.Fprintf(a.stdout, "simulated %s to %s\n", plan.span.From, plan.span.To)
+		case plan.RunFacts:
+			fmt.Fprintf(a.stdout, "simulated %s to %s\n", plan.Span.From, plan.Span.To)
 		case withFacts:
-			fmt.Fprintf(a.stdout, "%s\n", plan.note)
+			fmt.Fprintf(a.stdout, "%s\n", plan.Note)
 		}
-		fmt.Fprintf(a.stdout, "%s rows, %.0f MB in %.1fs (%s rows/s, %.0f MB/s); manifest: %s\n", formatCount(total),
-			float64(sum.Bytes)/1e6, elapsed.Seconds(), formatCount(int64(sum.RowsPerSec)), sum.MBPerSec,
+		fmt.Fprintf(a.stdout, "%s rows, %.0f MB in %.1fs (%s rows/s, %.0f MB/s); manifest: %s\n", formatCount(sum.Rows),
+			float64(sum.Bytes)/1e6, sum.Seconds, formatCount(int64(sum.RowsPerSec)), sum.MBPerSec,
 			cfg.Output.Dir+"/"+output.ManifestName)
 	}
 	return nil
