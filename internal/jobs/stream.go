@@ -76,7 +76,11 @@ func OpenSink(ctx context.Context, spec string, o SinkOptions) (stream.Sink, err
 		}
 		return stream.NewWriterSink(o.Stdout), nil
 	case strings.HasPrefix(spec, "file:") && len(spec) > len("file:"):
-		return stream.NewFileSink(strings.TrimPrefix(spec, "file:"), max(1, o.EventsPerFile))
+		perFile := o.EventsPerFile
+		if perFile <= 0 {
+			perFile = 1_000_000
+		}
+		return stream.NewFileSink(strings.TrimPrefix(spec, "file:"), perFile)
 	case strings.HasPrefix(spec, "kafka://"):
 		c, err := stream.ParseKafkaURL(spec, o.Getenv, o.ConnString)
 		if err != nil {
@@ -203,7 +207,7 @@ func Stream(ctx context.Context, req StreamRequest) (*StreamResult, error) {
 		o.Rate = float64(rt.Burst) * 1000 / float64(rt.EmitIntervalMS)
 	}
 	if o.Live != nil {
-		o.Live.Sink = &sink.Stats
+		o.Live.SetSink(&sink.Stats)
 	}
 	var lastSave time.Time
 	savePos := func(p stream.Position) error {

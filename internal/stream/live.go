@@ -12,14 +12,20 @@ import (
 // may read it.
 type Live struct {
 	byType [len(eventTypes)]atomic.Int64
-	lastTS atomic.Int64 // event time of the last acknowledged event (micros of simulated local time)
-	// Sink is the resilient sink's counters (nil: none).
-	Sink *Stats
-	now  func() time.Time
+	lastTS atomic.Int64          // event time of the last acknowledged event (micros of simulated local time)
+	sink   atomic.Pointer[Stats] // the resilient sink's counters (nil: none)
+	now    func() time.Time
 }
 
 // NewLive reads the sink's counters from stats (which may be nil).
-func NewLive(stats *Stats) *Live { return &Live{Sink: stats, now: time.Now} }
+func NewLive(stats *Stats) *Live {
+	l := &Live{now: time.Now}
+	l.sink.Store(stats)
+	return l
+}
+
+// SetSink points the counters at the sink's (a sink opened later).
+func (l *Live) SetSink(stats *Stats) { l.sink.Store(stats) }
 
 // acked records an acknowledged batch.
 func (l *Live) acked(batch []*Event) {
@@ -43,7 +49,8 @@ type Snapshot struct {
 	// (zero before the first); Lag is how far it is behind the wall clock
 	// (negative when the stream runs ahead, with --speed above 1).
 	SimulatedTime time.Time     `json:"simulated_time"`
-	Lag           time.Duration `json:"lag_ns"`
+	Lag           time.Duration `json:"-"`
+	LagSeconds    float64       `json:"lag_seconds"`
 }
 
 // Snapshot reads the counters.
@@ -55,24 +62,29 @@ func (l *Live) Snapshot() Snapshot {
 			s.Events += n
 		}
 	}
-	if l.Sink != nil {
-		s.Retried, s.Failed, s.DeadLettered = l.Sink.Retried.Load(), l.Sink.Failed.Load(), l.Sink.DeadLettered.Load()
-		s.BreakerOpen = l.Sink.BreakerOpen.Load()
+	if st := l.sink.Load(); st != nil {
+		s.Retried, s.Failed, s.DeadLettered = st.Retried.Load(), st.Failed.Load(), st.DeadLettered.Load()
+		s.BreakerOpen = st.BreakerOpen.Load()
 	}
 	if ts := l.lastTS.Load(); ts != 0 {
 		s.SimulatedTime = simTime(ts)
 		s.Lag = l.now().Sub(s.SimulatedTime)
+		s.LagSeconds = s.Lag.Seconds()
 	}
 	return s
 }
 
 // Collector exposes the counters as Prometheus metrics.
-func (l *Live) Collector() prometheus.Collector {
+func (l *Live) Collector() prometheus.Collector { return NewCollector(func() *Live { return l }) }
+
+// NewCollector exposes the counters of the stream current returns (nil:
+// none running) as Prometheus metrics.
+func NewCollector(current func() *Live) prometheus.Collector {
 	d := func(name, help string, labels ...string) *prometheus.Desc {
 		return prometheus.NewDesc("retail_datagen_stream_"+name, help, labels, nil)
 	}
 	return &liveCollector{
-		l:       l,
+		current: current,
 		events:  d("events_total", "Events acknowledged by the sink, by event type.", "type"),
 		retried: d("retries_total", "Batches sent again after a failure."),
 		failed:  d("failures_total", "Failed attempts to send a batch."),
@@ -84,7 +96,7 @@ func (l *Live) Collector() prometheus.Collector {
 }
 
 type liveCollector struct {
-	l                                                   *Live
+	current                                             func() *Live
 	events, retried, failed, dlq, breaker, simTime, lag *prometheus.Desc
 }
 
@@ -95,9 +107,13 @@ func (c *liveCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *liveCollector) Collect(ch chan<- prometheus.Metric) {
-	s := c.l.Snapshot()
-	for i := range c.l.byType {
-		ch <- prometheus.MustNewConstMetric(c.events, prometheus.CounterValue, float64(c.l.byType[i].Load()), eventTypes[i])
+	l := c.current()
+	if l == nil {
+		return
+	}
+	s := l.Snapshot()
+	for i := range l.byType {
+		ch <- prometheus.MustNewConstMetric(c.events, prometheus.CounterValue, float64(l.byType[i].Load()), eventTypes[i])
 	}
 	ch <- prometheus.MustNewConstMetric(c.retried, prometheus.CounterValue, float64(s.Retried))
 	ch <- prometheus.MustNewConstMetric(c.failed, prometheus.CounterValue, float64(s.Failed))
