@@ -78,6 +78,11 @@ exits.`,
 			if err != nil {
 				return err
 			}
+			stopProfile, err := startCPUProfile(f.cpuProfile)
+			if err != nil {
+				return err
+			}
+			defer stopProfile()
 			var typeList []string
 			for _, t := range strings.Split(types, ",") {
 				if t = strings.TrimSpace(t); t != "" {

@@ -94,6 +94,7 @@ func NewResilient(inner Sink, o ResilienceOptions) (*Resilient, error) {
 		if err != nil {
 			return nil, fmt.Errorf("dead-letter queue: %w", err)
 		}
+		dlq.SyncInterval = 0 // rare, and the only copy: on disk at once
 		r.dlq = dlq
 	}
 	return r, nil

@@ -50,7 +50,10 @@ func (s *WriterSink) Close() error { return s.w.Flush() }
 // FileSink writes rotating JSON Lines files events-<n>.jsonl in a folder.
 // A file is written under a hidden temporary name and renamed when it is
 // full (MaxEvents) or the sink closes, so readers never see a partial
-// file; a batch is acknowledged once it is synced to disk.
+// file. A batch is acknowledged once it is written to the operating system,
+// which keeps it if the process dies; it reaches the disk at the latest
+// SyncInterval later (and at every rotation and on close), so only a power
+// loss can take back the events of that last interval.
 type FileSink struct {
 	dir       string
 	maxEvents int
@@ -60,6 +63,10 @@ type FileSink struct {
 	n         int
 	buf       []byte
 	now       func() time.Time
+	// SyncInterval is the longest time written events stay unsynced
+	// (default 1 s; 0 after NewFileSink means every batch).
+	SyncInterval time.Duration
+	lastSync     time.Time
 }
 
 // NewFileSink writes into dir, rotating every maxEvents events.
@@ -89,7 +96,7 @@ func NewFileSink(dir string, maxEvents int) (*FileSink, error) {
 			seq = k + 1
 		}
 	}
-	return &FileSink{dir: dir, maxEvents: max(1, maxEvents), seq: seq, now: time.Now}, nil
+	return &FileSink{dir: dir, maxEvents: max(1, maxEvents), seq: seq, now: time.Now, SyncInterval: time.Second}, nil
 }
 
 func (s *FileSink) final() string {
@@ -102,6 +109,23 @@ func (s *FileSink) open() error {
 		return fmt.Errorf("creating an event file in %s: %w", s.dir, err)
 	}
 	s.f, s.w, s.n = f, bufio.NewWriterSize(f, 256<<10), 0
+	s.lastSync = s.now()
+	return nil
+}
+
+// flush hands the buffered events to the operating system, and syncs them
+// to disk when the last sync is SyncInterval old.
+func (s *FileSink) flush() error {
+	if s.f == nil {
+		return nil
+	}
+	if err := s.w.Flush(); err != nil {
+		return err
+	}
+	if now := s.now(); now.Sub(s.lastSync) >= s.SyncInterval {
+		s.lastSync = now
+		return s.f.Sync()
+	}
 	return nil
 }
 
@@ -127,7 +151,7 @@ func (s *FileSink) rotate() error {
 	return nil
 }
 
-// Send appends the batch and syncs it.
+// Send appends the batch.
 func (s *FileSink) Send(_ context.Context, batch []*Event) error {
 	ingest := IngestTime(s.now())
 	for i := range batch {
@@ -148,13 +172,7 @@ func (s *FileSink) Send(_ context.Context, batch []*Event) error {
 			}
 		}
 	}
-	if s.f != nil {
-		if err := s.w.Flush(); err != nil {
-			return err
-		}
-		return s.f.Sync()
-	}
-	return nil
+	return s.flush()
 }
 
 // Close finishes the current file.
@@ -216,11 +234,5 @@ func (s *FileSink) SendRaw(_ context.Context, recs []RawRecord) error {
 			}
 		}
 	}
-	if s.f != nil {
-		if err := s.w.Flush(); err != nil {
-			return err
-		}
-		return s.f.Sync()
-	}
-	return nil
+	return s.flush()
 }
