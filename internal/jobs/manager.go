@@ -306,16 +306,16 @@ func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 
 // tracker follows a job's progress (a progress.Reporter).
 type tracker struct {
-	mu      sync.Mutex
-	tables  []TableProgress
-	index   map[string]int
-	days    int64 // network-days done
-	total   int64 // network-days to simulate
+	mu       sync.Mutex
+	tables   []TableProgress
+	index    map[string]int
+	days     int64 // network-days done
+	total    int64 // network-days to simulate
 	spanDays int64
-	from    civil.Date
-	master  bool
-	facts   bool
-	started time.Time
+	from     civil.Date
+	master   bool
+	facts    bool
+	started  time.Time
 }
 
 func newTracker(plan *Plan, o generate.Options, started time.Time) *tracker {
