@@ -176,8 +176,8 @@ type rowsOutput struct {
 
 type partitionInput struct {
 	Table string `path:"table" pattern:"^[a-z][a-z0-9_]{0,63}$" example:"receipts" doc:"Table name"`
-	Date string `path:"date" example:"2025-01-01" doc:"Partition day YYYY-MM-DD, or all for a master table"`
-	File string `query:"file" example:"part-1-0.parquet" doc:"One file of the partition (by name); default: the only file, or all of them as a zip archive"`
+	Date  string `path:"date" example:"2025-01-01" doc:"Partition day YYYY-MM-DD, or all for a master table"`
+	File  string `query:"file" example:"part-1-0.parquet" doc:"One file of the partition (by name); default: the only file, or all of them as a zip archive"`
 }
 
 // Resolve checks the date.
