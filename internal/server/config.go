@@ -83,6 +83,8 @@ func (s *Server) registerConfig() {
 		Description: "Checks the body merged over the current configuration without changing anything. Unknown keys, wrong types and broken rules are listed in `errors`.",
 		Tags:        []string{"config"},
 		Errors:      []int{http.StatusBadRequest},
+		// The raw body is checked by config.ParsePatch.
+		SkipValidateBody: true,
 	}, func(_ context.Context, in *configInput) (*validateOutput, error) {
 		out := &validateOutput{}
 		out.Body.Errors = []fieldError{}
@@ -106,8 +108,9 @@ func (s *Server) registerConfig() {
 			"Invalid input gives 422 listing every problem (`errors[].location` is `body.<key>`) and changes nothing. " +
 			"Accepted changes apply at once and, when the server was started with --config, are written to that file (secrets never are). " +
 			"A secret sent back as `***` stays unchanged. output.dir, paths.master and paths.facts cannot change while serving.",
-		Tags:   []string{"config"},
-		Errors: []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
+		Tags:             []string{"config"},
+		Errors:           []int{http.StatusBadRequest, http.StatusUnprocessableEntity},
+		SkipValidateBody: true,
 	}, func(_ context.Context, in *configInput) (*configOutput, error) {
 		s.cfgMu.Lock()
 		defer s.cfgMu.Unlock()

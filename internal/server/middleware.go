@@ -36,6 +36,11 @@ func (s *Server) humaConfig(version string) huma.Config {
 		"bearer": {Type: "http", Scheme: "bearer", Description: "The token in " + TokenEnv + "."},
 	}
 	c.OnAddOperation = append(c.OnAddOperation, func(oapi *huma.OpenAPI, op *huma.Operation) {
+		if op.MaxBodyBytes <= 0 || op.MaxBodyBytes > MaxBodyBytes {
+			// Raw bodies get no limit from huma; limitBody's reader would
+			// then fail the read with a 500 instead of a 413.
+			op.MaxBodyBytes = MaxBodyBytes
+		}
 		if !mutating(op.Method) {
 			return
 		}
