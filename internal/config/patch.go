@@ -19,9 +19,10 @@ const MaxPatchBytes = 1 << 20
 // ParsePatch reads a partial configuration: a JSON object laid out like a
 // configuration file, e.g. {"volume":{"stores":10}}. Keys starting with "_"
 // are comments. Unknown keys and values of the wrong type are returned, all
-// at once, as ValidationErrors; syntax errors as a plain error. Rules that
-// involve other keys (min <= max, ...) are checked by Load, which applies
-// the patch over the other sources.
+// at once, as ValidationErrors, together with a patch of the values that
+// were accepted (so that their rules can be checked too); syntax errors as
+// a plain error. Rules that involve other keys (min <= max, ...) are
+// checked by Load, which applies the patch over the other sources.
 func ParsePatch(data []byte) (Patch, error) {
 	if len(data) > MaxPatchBytes {
 		return Patch{}, ValidationErrors{{Key: "(body)", Rule: "is larger than 1 MiB"}}
@@ -34,7 +35,7 @@ func ParsePatch(data []byte) (Patch, error) {
 	walkFile(buildSchema(), newKeyIndex(), "", root, l)
 	l.finish()
 	if len(l.errs) > 0 {
-		return Patch{}, l.errs
+		return Patch{vals: l.vals}, l.errs
 	}
 	return Patch{vals: l.vals}, nil
 }

@@ -194,21 +194,29 @@ func (s *Server) tryPatch(body []byte) (patched, config.ValidationErrors, error)
 func (s *Server) tryPatchLocked(body []byte) (patched, config.ValidationErrors, error) {
 	p, err := config.ParsePatch(body)
 	var ve config.ValidationErrors
-	switch {
-	case errors.As(err, &ve):
-		return patched{}, ve, nil
-	case err != nil:
+	if err != nil && !errors.As(err, &ve) {
 		return patched{}, nil, huma.Error400BadRequest("the body is not a JSON object of configuration keys: " + err.Error())
 	}
+	// The values that were accepted are checked too, so that every
+	// problem is reported at once.
 	p = p.Unredacted(*s.cfg)
 	opts := s.base
 	opts.Patch = s.patch.Merge(p)
 	cfg, err := config.Load(opts)
-	if errors.As(err, &ve) {
+	var rules config.ValidationErrors
+	if errors.As(err, &rules) {
+		for _, r := range rules {
+			if !slices.ContainsFunc(ve, func(e config.FieldError) bool { return e.Key == r.Key }) {
+				ve = append(ve, r)
+			}
+		}
 		return patched{}, ve, nil
 	}
 	if err != nil {
 		return patched{}, nil, huma.Error500InternalServerError(fmt.Sprintf("applying the configuration: %v", err))
+	}
+	if len(ve) > 0 {
+		return patched{}, ve, nil
 	}
 	cur, next := outputKeys(*s.cfg), outputKeys(*cfg)
 	for _, k := range slices.Sorted(maps.Keys(cur)) {

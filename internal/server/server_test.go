@@ -85,7 +85,7 @@ type setup struct {
 }
 
 // newServer builds a server over an output folder.
-func newServer(t *testing.T, s setup) *server.Server {
+func newServer(t testing.TB, s setup) *server.Server {
 	t.Helper()
 	if s.dir == "" {
 		s.dir = t.TempDir()
@@ -121,7 +121,7 @@ type request struct {
 }
 
 // do sends a request to the server's handler.
-func do(t *testing.T, srv *server.Server, r request) *httptest.ResponseRecorder {
+func do(t testing.TB, srv *server.Server, r request) *httptest.ResponseRecorder {
 	t.Helper()
 	var body io.Reader
 	if r.body != "" {
@@ -143,13 +143,13 @@ func do(t *testing.T, srv *server.Server, r request) *httptest.ResponseRecorder 
 	return w
 }
 
-func get(t *testing.T, srv *server.Server, path string) *httptest.ResponseRecorder {
+func get(t testing.TB, srv *server.Server, path string) *httptest.ResponseRecorder {
 	t.Helper()
 	return do(t, srv, request{path: path})
 }
 
 // decode parses a JSON response body.
-func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+func decode[T any](t testing.TB, w *httptest.ResponseRecorder) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
@@ -170,7 +170,7 @@ type problem struct {
 }
 
 // wantProblem checks an RFC 9457 answer with the given status.
-func wantProblem(t *testing.T, w *httptest.ResponseRecorder, status int) problem {
+func wantProblem(t testing.TB, w *httptest.ResponseRecorder, status int) problem {
 	t.Helper()
 	if w.Code != status {
 		t.Fatalf("status %d, want %d:\n%s", w.Code, status, w.Body.String())
