@@ -37,6 +37,19 @@ type runFlags struct {
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
+	f.registerConfig(cmd)
+	fs := cmd.Flags()
+	fs.StringVar(&f.tables, "tables", "", "comma-separated tables to write (default: all)")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
+	fs.BoolVar(&f.json, "json", false, "machine-readable progress and summary (JSON lines)")
+	fs.StringVar(&f.shard, "shard", "", "generate only shard K/N of the dataset (its DC networks; shard 0 also writes master data); `merge` combines the shards")
+	fs.BoolVar(&f.force, "force", false, "delete data of another configuration (or, for generate and master, any data) in --out and start over")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	_ = fs.MarkHidden("cpuprofile")
+}
+
+// registerConfig registers only the flags that set configuration keys.
+func (f *runFlags) registerConfig(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVarP(&f.configFile, "config", "c", "", "configuration file (JSON or YAML); every key has a default")
 	fs.StringVarP(&f.out, "out", "o", "", "output folder (default \"data\"; config key output.dir)")
@@ -47,13 +60,6 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.days, "days", "", "number of simulated days when --end is not given (config historical.days)")
 	fs.StringVar(&f.format, "format", "", "file format: parquet (default), csv or jsonl")
 	fs.StringVar(&f.workers, "workers", "", "parallel workers (default: all CPUs); output does not depend on it")
-	fs.StringVar(&f.tables, "tables", "", "comma-separated tables to write (default: all)")
-	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
-	fs.BoolVar(&f.json, "json", false, "machine-readable progress and summary (JSON lines)")
-	fs.StringVar(&f.shard, "shard", "", "generate only shard K/N of the dataset (its DC networks; shard 0 also writes master data); `merge` combines the shards")
-	fs.BoolVar(&f.force, "force", false, "delete data of another configuration (or, for generate and master, any data) in --out and start over")
-	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
-	_ = fs.MarkHidden("cpuprofile")
 }
 
 // overrides maps the flags that were set to config keys.

@@ -22,6 +22,7 @@ type Config struct {
 	MarketingCost MarketingCost `koanf:"marketing_cost"`
 	Storage       Storage       `koanf:"storage"`
 	Output        Output        `koanf:"output"`
+	Server        Server        `koanf:"server"`
 }
 
 // Volume holds the sizes of the simulated chain.
@@ -140,4 +141,11 @@ type Output struct {
 	Dir         string `koanf:"dir"`         // output root (flag --out), default "data"
 	Format      string `koanf:"format"`      // parquet | csv | jsonl
 	Compression string `koanf:"compression"` // parquet: zstd|snappy|gzip|none; csv/jsonl: none|gzip; empty = format default
+}
+
+// Server configures `serve`, the HTTP API and web UI.
+type Server struct {
+	// AllowedOrigins are the browser origins (scheme://host[:port]) that may
+	// call the API from another origin (CORS). Empty = same origin only.
+	AllowedOrigins []string `koanf:"allowed_origins"`
 }

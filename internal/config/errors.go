@@ -96,6 +96,12 @@ func display(key string, v any) string {
 		return "{...}"
 	case []any:
 		return "[...]"
+	case []string:
+		q := make([]string, len(x))
+		for i, s := range x {
+			q[i] = strconv.Quote(s)
+		}
+		return truncate("[" + strings.Join(q, ", ") + "]")
 	}
 	return "(" + describe(v) + ")"
 }
@@ -124,7 +130,7 @@ func describe(v any) string {
 		return "a timestamp"
 	case map[string]any, map[any]any:
 		return "an object"
-	case []any:
+	case []any, []string:
 		return "an array"
 	}
 	return fmt.Sprintf("a %T", v)

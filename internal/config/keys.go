@@ -20,7 +20,7 @@ type KeyInfo struct {
 	// Key is the dotted key name, e.g. "volume.stores".
 	Key string
 	// Type is the value's type as users write it: "integer",
-	// "unsigned integer", "number", "boolean" or "string".
+	// "unsigned integer", "number", "boolean", "string" or "list of strings".
 	Type string
 	// Default is the default value as text (strings unquoted; secrets are
 	// empty by default).
@@ -107,6 +107,7 @@ const (
 	kindFloat
 	kindBool
 	kindString
+	kindStrings
 )
 
 func (k kind) String() string {
@@ -121,6 +122,8 @@ func (k kind) String() string {
 		return "boolean"
 	case kindString:
 		return "string"
+	case kindStrings:
+		return "list of strings"
 	}
 	return "unknown"
 }
@@ -138,6 +141,8 @@ func (k kind) expectation() string {
 		return "must be a boolean (true or false)"
 	case kindString:
 		return "must be a string"
+	case kindStrings:
+		return "must be a list of strings"
 	}
 	return "has an unsupported type"
 }
@@ -195,6 +200,12 @@ func walkFields(t reflect.Type, prefix string, index []int, out *[]field) {
 			k = kindBool
 		case reflect.String:
 			k = kindString
+		case reflect.Slice:
+			if sf.Type.Elem().Kind() == reflect.String {
+				k = kindStrings
+				break
+			}
+			panic(fmt.Sprintf("config: field %s has unsupported type %s", key, sf.Type))
 		default:
 			// A programming error in this package, caught by the tests.
 			panic(fmt.Sprintf("config: field %s has unsupported type %s", key, sf.Type))
@@ -321,6 +332,8 @@ func descriptions() map[string]string {
 		"output.dir":         "Output root folder or URL (flag --out).",
 		"output.format":      "Table format: parquet, csv or jsonl.",
 		"output.compression": "Compression: parquet zstd|snappy|gzip|none, csv/jsonl none|gzip; empty = format default (zstd for parquet, none otherwise).",
+
+		"server.allowed_origins": "serve: browser origins (scheme://host[:port]) allowed to call the API cross-origin (CORS); ALLOWED_ORIGINS (comma-separated) adds more. Empty = same origin only.",
 	}
 }
 
@@ -339,6 +352,8 @@ func plainText(v any) string {
 		return strconv.FormatUint(x, 10)
 	case bool:
 		return strconv.FormatBool(x)
+	case []string:
+		return strings.Join(x, ",")
 	}
 	return fmt.Sprint(v)
 }

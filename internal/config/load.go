@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -35,8 +36,14 @@ type LoadOptions struct {
 	Environ []string
 	// Overrides are command-line values keyed by dotted key ("seed",
 	// "output.dir", "historical.start_date", ...), parsed to the key's type.
-	// They beat every other source.
+	// They beat every other source but Patch.
 	Overrides map[string]string
+	// Patch holds values set through the HTTP API (see ParsePatch). It beats
+	// every other source.
+	Patch Patch
+	// FileData, when not nil, is the content of File, which is then not
+	// read (File still names it in messages and sets its format).
+	FileData []byte
 }
 
 // Load builds the effective configuration. Precedence, lowest first:
@@ -51,9 +58,12 @@ type LoadOptions struct {
 func Load(opts LoadOptions) (*Config, error) {
 	var in *fileInput
 	if opts.File != "" {
-		data, err := os.ReadFile(opts.File)
-		if err != nil {
-			return nil, fmt.Errorf("config: read file: %w", err)
+		data := opts.FileData
+		if data == nil {
+			var err error
+			if data, err = os.ReadFile(opts.File); err != nil {
+				return nil, fmt.Errorf("config: read file: %w", err)
+			}
 		}
 		in = &fileInput{name: opts.File, data: data, format: formatFromName(opts.File)}
 	}
@@ -122,7 +132,7 @@ func (l *layer) finish() {
 	for _, a := range names {
 		canon := aliases[a]
 		v := l.aliasSet[a]
-		if cv, ok := l.vals[canon]; ok && cv != v {
+		if cv, ok := l.vals[canon]; ok && !reflect.DeepEqual(cv, v) {
 			l.fail(a, display(canon, v), fmt.Sprintf("conflicts with %s = %s; set only one of them", canon, display(canon, cv)))
 			continue
 		}
@@ -195,9 +205,11 @@ func load(opts LoadOptions, in *fileInput) (*Config, error) {
 	}
 	env := envLayer(ix, opts.Environ)
 	over := overrideLayer(ix, opts.Overrides)
+	patch := newLayer()
+	maps.Copy(patch.vals, opts.Patch.vals)
 
 	scale := ScaleDefault
-	for _, s := range []string{stringVal(over.vals, "scale"), opts.Scale, stringVal(env.vals, "scale"), stringVal(file.vals, "scale")} {
+	for _, s := range []string{stringVal(patch.vals, "scale"), stringVal(over.vals, "scale"), opts.Scale, stringVal(env.vals, "scale"), stringVal(file.vals, "scale")} {
 		if s != "" {
 			scale = s
 			break
@@ -210,7 +222,7 @@ func load(opts LoadOptions, in *fileInput) (*Config, error) {
 	}
 
 	ko := koanf.New(".")
-	for _, m := range []map[string]any{flatten(base), file.vals, env.vals, over.vals, {"scale": scale}} {
+	for _, m := range []map[string]any{flatten(base), file.vals, env.vals, over.vals, patch.vals, {"scale": scale}} {
 		if len(m) == 0 {
 			continue
 		}
@@ -232,11 +244,20 @@ func load(opts LoadOptions, in *fileInput) (*Config, error) {
 		// this is a bug in this package rather than a user error.
 		return nil, fmt.Errorf("config: decode merged configuration: %w", err)
 	}
+	extraOrigins, originProblems := allowedOriginsEnv(opts.Environ)
+	for _, o := range extraOrigins {
+		if !slices.Contains(cfg.Server.AllowedOrigins, o) {
+			cfg.Server.AllowedOrigins = append(cfg.Server.AllowedOrigins, o)
+		}
+	}
+	if len(cfg.Server.AllowedOrigins) == 0 {
+		cfg.Server.AllowedOrigins = nil
+	}
 
 	// paths.master/facts from an old config file locate the output root
 	// unless something set output.dir itself.
 	explicitDir := false
-	for _, l := range []*layer{file, env, over} {
+	for _, l := range []*layer{file, env, over, patch} {
 		if _, ok := l.vals["output.dir"]; ok {
 			explicitDir = true
 		}
@@ -250,7 +271,7 @@ func load(opts LoadOptions, in *fileInput) (*Config, error) {
 		}
 	}
 
-	var problems ValidationErrors
+	problems := originProblems
 	bad := map[string]bool{}
 	for _, l := range []*layer{file, env, over} {
 		problems = append(problems, l.errs...)
@@ -280,6 +301,43 @@ func load(opts LoadOptions, in *fileInput) (*Config, error) {
 func stringVal(m map[string]any, key string) string {
 	s, _ := m[key].(string)
 	return s
+}
+
+// AllowedOriginsEnv is the environment variable whose comma-separated
+// origins are added to server.allowed_origins.
+const AllowedOriginsEnv = "ALLOWED_ORIGINS"
+
+// allowedOriginsEnv reads ALLOWED_ORIGINS: the valid origins, and a problem
+// for each invalid one.
+func allowedOriginsEnv(environ []string) ([]string, ValidationErrors) {
+	var origins []string
+	var problems ValidationErrors
+	for _, kv := range environ {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name != AllowedOriginsEnv {
+			continue
+		}
+		origins, problems = nil, nil // the last definition wins, like os.Getenv
+		for _, o := range splitList(value) {
+			if rule := originRule(o); rule != "" {
+				problems = append(problems, FieldError{Key: AllowedOriginsEnv, Value: display("", o), Rule: rule})
+				continue
+			}
+			origins = append(origins, o)
+		}
+	}
+	return origins, problems
+}
+
+// splitList splits comma-separated text into its trimmed, non-empty items.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // flatten returns every key of c with its typed value.
@@ -688,6 +746,20 @@ func convertDecoded(k kind, v any) (any, string) {
 		case float64:
 			return uintFromFloat(k, x)
 		}
+	case kindStrings:
+		items, ok := v.([]any)
+		if !ok {
+			break
+		}
+		var out []string
+		for i, item := range items {
+			s, ok := item.(string)
+			if !ok {
+				return nil, fmt.Sprintf("%s (item %d is %s)", k.expectation(), i+1, describe(item))
+			}
+			out = append(out, s)
+		}
+		return out, ""
 	case kindFloat:
 		var f float64
 		switch x := v.(type) {
@@ -747,6 +819,8 @@ func convertText(k kind, s string) (any, string) {
 	switch k {
 	case kindString:
 		return s, ""
+	case kindStrings:
+		return splitList(s), ""
 	case kindBool:
 		if b, err := strconv.ParseBool(t); err == nil {
 			return b, ""

@@ -268,7 +268,7 @@ func TestUnknownKeysNameTheDottedKey(t *testing.T) {
 	}{
 		{"nested", `{"volume": {"storez": 3}}`, "volume.storez"},
 		{"top level", `{"colour": "blue"}`, "colour"},
-		{"unknown section", `{"server": {"port": 80}}`, "server"},
+		{"unknown section", `{"webhook": {"port": 80}}`, "webhook"},
 		{"yaml nested", "realtime:\n  emit_interval: 5\n", "realtime.emit_interval"},
 		{"dotted name in file", `{"volume.stores": 3}`, "volume.stores"},
 		{"non-string yaml key", "volume:\n  1: 2\n", "volume.1"},

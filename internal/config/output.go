@@ -222,6 +222,7 @@ func sectionDescriptions() map[string]string {
 		"marketing_cost": "Marketing cost per impression by channel (dollars), and device multipliers.",
 		"storage":        "Object-storage account (secrets are better given through the environment).",
 		"output":         "Where and how tables are written.",
+		"server":         "The HTTP API and web UI of `serve`.",
 	}
 }
 
@@ -313,6 +314,11 @@ func yamlScalar(v any) (*yaml.Node, error) {
 			return nil, errors.New("value is not a finite number")
 		}
 		n.Tag, n.Value = "!!float", formatFloat(x)
+	case []string:
+		n.Kind, n.Tag, n.Style = yaml.SequenceNode, "!!seq", yaml.FlowStyle
+		for _, s := range x {
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s})
+		}
 	default:
 		return nil, fmt.Errorf("unsupported value type %T", v)
 	}
@@ -393,6 +399,12 @@ func jsonScalar(v any) (string, error) {
 			return "", errors.New("value is not a finite number")
 		}
 		return formatFloat(x), nil
+	case []string:
+		items := make([]string, len(x))
+		for i, s := range x {
+			items[i] = jsonString(s)
+		}
+		return "[" + strings.Join(items, ", ") + "]", nil
 	}
 	return "", fmt.Errorf("unsupported value type %T", v)
 }

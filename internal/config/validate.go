@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,6 +34,11 @@ func (c *Config) Validate() error {
 		v.add("storage.account_uri", c.Storage.AccountURI, "must be an absolute URL such as https://<account>.blob.core.windows.net")
 	}
 	v.output(c.Output)
+	for _, o := range c.Server.AllowedOrigins {
+		if rule := originRule(o); rule != "" {
+			v.add("server.allowed_origins", o, rule)
+		}
+	}
 	if !slices.Contains(Scales(), c.Scale) {
 		v.add("scale", c.Scale, "must be one of "+strings.Join(Scales(), ", "))
 	}
@@ -319,4 +325,24 @@ func samePath(a, b string) bool {
 		return strings.TrimRight(a, "/") == strings.TrimRight(b, "/")
 	}
 	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// originRule checks a CORS origin: scheme://host[:port] with scheme http or
+// https and nothing after the port. It returns the broken rule, or "".
+func originRule(o string) string {
+	const rule = "must be an origin scheme://host[:port] (http or https, no path), e.g. http://localhost:5173"
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
+		u.User != nil || u.Opaque != "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" ||
+		strings.HasSuffix(o, "?") || strings.HasSuffix(o, "#") {
+		return rule
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return rule
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return rule
+	}
+	return ""
 }

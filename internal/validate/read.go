@@ -56,6 +56,20 @@ func (e *RowError) Unwrap() error { return e.Err }
 // be decoded stops the reading with a *RowError; an error from fn stops it
 // and is returned as is.
 func Each[T any, PT rows.Parser[T]](path string, batchSize int, fn func(batch []T) error) error {
+	if _, err := FormatOf(path); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", path, err)
+	}
+	defer f.Close()
+	return EachFile[T, PT](f, path, batchSize, fn)
+}
+
+// EachFile is Each on a file the caller opened (and closes); path names it
+// in messages and gives its format.
+func EachFile[T any, PT rows.Parser[T]](f *os.File, path string, batchSize int, fn func(batch []T) error) error {
 	ff, err := FormatOf(path)
 	if err != nil {
 		return err
@@ -63,11 +77,6 @@ func Each[T any, PT rows.Parser[T]](path string, batchSize int, fn func(batch []
 	if batchSize <= 0 {
 		batchSize = 1024
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("opening %s: %w", path, err)
-	}
-	defer f.Close()
 	switch ff.Format {
 	case "parquet":
 		return eachParquet[T](f, path, batchSize, fn)
