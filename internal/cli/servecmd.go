@@ -2,19 +2,16 @@ package cli
 
 import (
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 
 	"github.com/spf13/cobra"
 
 	"github.com/retail-datagen/retail-datagen/internal/config"
+	"github.com/retail-datagen/retail-datagen/internal/jobs"
 	"github.com/retail-datagen/retail-datagen/internal/server"
+	"github.com/retail-datagen/retail-datagen/internal/server/web"
 )
-
-// webUI returns the web UI's files served at /, or nil when this build has
-// none (the server then shows a page linking to the API documentation).
-func webUI() fs.FS { return nil }
 
 func (a *app) serveCmd() *cobra.Command {
 	f := &runFlags{}
@@ -22,9 +19,10 @@ func (a *app) serveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API and web UI",
-		Long: `serve answers a JSON REST API under /api/v1 for the output folder (--out):
-configuration, state, tables, row previews, partition downloads and daily
-sales. /openapi.json describes it and /docs browses it; /health, /ready and
+		Long: `serve opens a web UI at / and answers a JSON REST API under /api/v1 for the
+output folder (--out): generation jobs with live progress, the live stream
+(start, pause, resume, stop, counters), the dead-letter queue, configuration,
+state, tables, row previews, partition downloads and daily sales. /openapi.json describes it and /docs browses it; /health, /ready and
 /metrics (Prometheus) are there for operations. The configuration flags set
 what the API starts from.
 
@@ -47,12 +45,15 @@ server after the requests in flight finish.`,
 				Config:  config.LoadOptions{File: f.configFile, Environ: a.environ, Overrides: f.overrides(cmd)},
 				Token:   token,
 				Logger:  slog.New(slog.NewTextHandler(a.stderr, nil)),
-				UI:      webUI(),
+				UI:      web.Static(),
 				Version: a.version,
 			})
 			if err != nil {
 				return err
 			}
+			m := jobs.NewManager()
+			defer m.Close()
+			srv.Control(m, a.version)
 			return srv.ListenAndServe(cmd.Context(), addr, func(at net.Addr) {
 				fmt.Fprintf(a.stdout, "serving %s on http://%s (API documentation at /docs); Ctrl-C stops\n", srv.OutputDir(), at)
 			})
