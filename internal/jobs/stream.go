@@ -64,6 +64,24 @@ type SinkOptions struct {
 // SinkSpecs describes the accepted --sink values.
 const SinkSpecs = "stdout, file:DIR, kafka://BROKER[,BROKER]/TOPIC, eventhubs, eventhubs://HUB or eventhubs://NAMESPACE.servicebus.windows.net/HUB"
 
+// CheckSinkSpec tells whether spec names a sink, without connecting.
+func CheckSinkSpec(spec string, o SinkOptions) error {
+	if o.Getenv == nil {
+		o.Getenv = func(string) string { return "" }
+	}
+	switch {
+	case spec == "stdout", strings.HasPrefix(spec, "file:") && len(spec) > len("file:"):
+		return nil
+	case strings.HasPrefix(spec, "kafka://"):
+		_, err := stream.ParseKafkaURL(spec, o.Getenv, o.ConnString)
+		return err
+	case spec == "eventhubs" || strings.HasPrefix(spec, "eventhubs://"):
+		_, err := stream.ParseEventHubsSpec(spec, o.ConnString)
+		return err
+	}
+	return fmt.Errorf("--sink %q: use %s", spec, SinkSpecs)
+}
+
 // OpenSink opens the sink named by spec.
 func OpenSink(ctx context.Context, spec string, o SinkOptions) (stream.Sink, error) {
 	if o.Getenv == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -232,13 +233,17 @@ func (c *control) registerStream() {
 			}
 		}
 		cfg := c.s.Config()
+		if err := jobs.CheckSinkSpec(sink, jobs.SinkOptions{ConnString: cfg.Realtime.AzureConnectionString, Getenv: os.Getenv}); err != nil {
+			return nil, huma.Error422UnprocessableEntity(err.Error(), &huma.ErrorDetail{Location: "body.sink", Value: b.Sink})
+		}
 		d, err := dict.Load(cfg.Paths.Dictionaries)
 		if err != nil {
 			return nil, huma.Error500InternalServerError("loading dictionaries: " + err.Error())
 		}
 		st, err := c.m.StartStream(jobs.StreamRequest{
 			Config: &cfg, Dict: d, Workers: workers(&cfg), Version: c.version, Sink: sink,
-			Rate: b.Rate, Speed: b.Speed, MaxEvents: b.MaxEvents, Types: b.Types,
+			SinkOptions: jobs.SinkOptions{Getenv: os.Getenv},
+			Rate:        b.Rate, Speed: b.Speed, MaxEvents: b.MaxEvents, Types: b.Types,
 			Duration: time.Duration(b.DurationSeconds * float64(time.Second)),
 		})
 		if errors.Is(err, jobs.ErrBusy) {
@@ -349,7 +354,7 @@ func (c *control) registerDLQ() {
 			return nil, err
 		}
 		cfg := c.s.Config()
-		sink, err := jobs.OpenSink(ctx, spec, jobs.SinkOptions{ConnString: cfg.Realtime.AzureConnectionString, MaxBatch: cfg.Realtime.MaxBatchSize})
+		sink, err := jobs.OpenSink(ctx, spec, jobs.SinkOptions{ConnString: cfg.Realtime.AzureConnectionString, MaxBatch: cfg.Realtime.MaxBatchSize, Getenv: os.Getenv})
 		if err != nil {
 			return nil, huma.Error422UnprocessableEntity(err.Error(), &huma.ErrorDetail{Location: "body.sink", Value: in.Body.Sink})
 		}

@@ -48,7 +48,7 @@ type Snapshot struct {
 	// SimulatedTime is the event time of the last acknowledged event
 	// (zero before the first); Lag is how far it is behind the wall clock
 	// (negative when the stream runs ahead, with --speed above 1).
-	SimulatedTime time.Time     `json:"simulated_time"`
+	SimulatedTime time.Time     `json:"simulated_time,omitzero"`
 	Lag           time.Duration `json:"-"`
 	LagSeconds    float64       `json:"lag_seconds"`
 }
