@@ -24,7 +24,7 @@ import (
 
 // PositionFile records, in the output folder, where a stream stopped
 // within the day after the checkpoint.
-const PositionFile = "stream-position.json"
+const PositionFile = state.StreamPositionFile
 
 // StreamPosition is the content of PositionFile.
 type StreamPosition struct {

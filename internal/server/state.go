@@ -3,9 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,7 +15,7 @@ import (
 
 // streamPositionFile is where `stream` records how far into the day after
 // the checkpoint the sink acknowledged events.
-const streamPositionFile = "stream-position.json"
+const streamPositionFile = state.StreamPositionFile
 
 type networkInfo struct {
 	DCID          int64  `json:"dc_id"`
@@ -97,9 +95,6 @@ func (s *Server) registerState() {
 		}
 		if err := state.Clear(s.outDir); err != nil {
 			return nil, huma.Error500InternalServerError(fmt.Sprintf("clearing %s: %v", s.outDir, err))
-		}
-		if err := os.Remove(filepath.Join(s.outDir, streamPositionFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, huma.Error500InternalServerError(fmt.Sprintf("removing %s: %v", streamPositionFile, err))
 		}
 		s.log.Info("cleared the output folder", "output", s.outDir)
 		return nil, nil

@@ -108,11 +108,17 @@ func (s *State) WriteFile(root, name string) error {
 	return output.WriteFileAtomic(filepath.Join(root, name), append(b, '\n'))
 }
 
+// StreamPositionFile records, next to the state, where a stream stopped
+// within the day after the checkpoint.
+const StreamPositionFile = "stream-position.json"
+
 // Clear removes generated data from root: the states, the manifests (of
 // the whole dataset and of shards) and the master and facts folders. Other
 // files are left alone.
 func Clear(root string) error {
-	names := []string{FileName, output.ManifestName}
+	// The state goes first, then the stream position within it: a later
+	// dataset must not resume a stream of this one.
+	names := []string{FileName, StreamPositionFile, output.ManifestName}
 	for _, pattern := range []string{"state.shard-*-of-*.json", "manifest.shard-*-of-*.json"} {
 		m, _ := filepath.Glob(filepath.Join(root, pattern))
 		for _, p := range m {
