@@ -922,7 +922,9 @@
       const breakerNode = byTestId('stream-breaker');
       setText(breakerNode, breaker, breaker);
       breakerNode.className = s.breaker_open ? 'bad' : '';
-      setText(byTestId('stream-simulated-time'), s.simulated_time ? String(s.simulated_time).replace('T', ' ') : '–', s.simulated_time ?? '');
+      // Before the first event the server reports the zero time (year 1).
+      const sim = s.simulated_time && !String(s.simulated_time).startsWith('0001-') ? String(s.simulated_time) : '';
+      setText(byTestId('stream-simulated-time'), sim ? sim.replace('T', ' ') : '–', sim);
       const lag = num(s.lag_seconds);
       setText(byTestId('stream-lag'), lag === null ? '–' : lag < 0 ? `${fmtDuration(lag)} ahead` : fmtDuration(lag), lag);
       byTestId('stream-sink').textContent = s.sink || '–';
@@ -981,6 +983,7 @@
 
   pages.data = {
     title: 'Data',
+    seq: 0,
 
     init() {
       const select = byTestId('data-table-select');
@@ -1066,8 +1069,12 @@
       const box = byTestId('data-error');
       const head = $('#data-head');
       const body = $('#data-body');
+      // Only the latest request shows its rows: an earlier one (the preview
+      // shown on entering the page) may answer after it.
+      const seq = ++this.seq;
       try {
         const data = await api(`/tables/${encodeURIComponent(name)}/rows?${params}`);
+        if (seq !== this.seq) return;
         showError(box, null);
         const columns = listOf(data && data.columns).map((c) => (typeof c === 'object' && c ? c.name : c));
         const rows = listOf(data && data.rows);
@@ -1079,6 +1086,7 @@
           : [el('tr', {}, el('td', {colspan: Math.max(1, columns.length), class: 'muted', text: 'No rows.'}))]));
         setText(byTestId('data-row-count'), `${fmtInt(rows.length)} row${rows.length === 1 ? '' : 's'} of ${name}${params.get('date') ? ` on ${params.get('date')}` : ''}`, rows.length);
       } catch (err) {
+        if (seq !== this.seq) return;
         showError(box, err);
         head.replaceChildren();
         body.replaceChildren(el('tr', {}, el('td', {class: 'muted', text: 'No data.'})));
