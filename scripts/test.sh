@@ -54,6 +54,14 @@ else
 	echo "up to date"
 fi
 
+# The browser test of the web UI (cmd/retail-datagen/browser_test.go) runs
+# headless Chromium; it saves screenshots of each page in
+# test-artifacts/browser (browser-race for the race-enabled run).
+step "chromium (browser test)"
+./scripts/install-chromium.sh
+chromium --version 2>/dev/null || true
+export ARTIFACTS_DIR="$PWD/test-artifacts"
+
 # The race detector slows code five to ten times: it runs on every test but
 # the long statistical simulations (skipped by -short), which then run in
 # full, without it.
