@@ -369,6 +369,9 @@ func (t *tracker) Finish(task string) {
 	defer t.mu.Unlock()
 	if i, ok := t.index[task]; ok {
 		t.tables[i].State = TableCompleted
+		if t.tables[i].Total > 0 {
+			t.tables[i].Total = t.tables[i].Rows // some totals are estimates
+		}
 	}
 }
 

@@ -58,9 +58,11 @@ func (s *session) ended() bool {
 }
 
 func (s *session) status() StreamStatus {
-	snap := s.live.Snapshot()
+	// The counters are read under the lock the end of the stream takes,
+	// so a final status carries the final counts.
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	snap := s.live.Snapshot()
 	now := time.Now()
 	if s.finished == nil {
 		if el := now.Sub(s.lastT); el >= 500*time.Millisecond {
@@ -146,11 +148,15 @@ func (m *Manager) running() (*session, error) {
 // StopStream stops the stream: the pending batch is delivered and the
 // position recorded.
 func (m *Manager) StopStream() (StreamStatus, error) {
-	s, err := m.running()
-	if err != nil {
-		return StreamStatus{}, err
+	s := m.session()
+	if s == nil {
+		return StreamStatus{}, ErrNoStream
 	}
 	s.mu.Lock()
+	if s.finished != nil {
+		s.mu.Unlock()
+		return StreamStatus{}, ErrNoStream
+	}
 	s.state = StreamStopping
 	s.mu.Unlock()
 	s.gate.Resume() // a paused stream must see the cancellation
