@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -176,8 +175,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func TestKafkaSandbox(t *testing.T) {
 	sb := exec.Command(binary, "kafka-sandbox", "--port", "0", "--report-every", "100ms")
 	stderr, _ := sb.StderrPipe()
-	var out strings.Builder
-	sb.Stdout = &lockedWriter{w: &out}
+	out := &lockedBuffer{}
+	sb.Stdout = out
 	if err := sb.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -206,16 +205,4 @@ func TestKafkaSandbox(t *testing.T) {
 	if !strings.Contains(out.String(), "received 5000 records") {
 		t.Errorf("the sandbox reports:\n%s", out.String())
 	}
-}
-
-// lockedWriter serialises writes from a child process's output copier.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
