@@ -164,13 +164,20 @@ func (c *control) registerJobs() {
 	})
 	sse.Register(api, huma.Operation{
 		OperationID: "watch-job", Method: http.MethodGet, Path: "/api/v1/jobs/{id}/events",
-		Summary: "Follow a job", Tags: []string{"jobs"},
+		Summary: "Follow a job", Tags: []string{"jobs"}, Errors: []int{http.StatusNotFound},
 		Description: "Server-sent `status` events with the job's status, at least 100 ms apart, ending with its final status.",
+		// An unknown job is a 404 before the event stream starts.
+		Middlewares: huma.Middlewares{func(ctx huma.Context, next func(huma.Context)) {
+			if _, err := c.m.Job(ctx.Param("id")); err != nil {
+				_ = huma.WriteErr(api, ctx, http.StatusNotFound, err.Error())
+				return
+			}
+			next(ctx)
+		}},
 	}, map[string]any{"status": jobs.JobStatus{}}, func(ctx context.Context, in *jobID, send sse.Sender) {
 		ch, err := c.m.WatchJob(ctx, in.ID, minUpdateGap)
 		if err != nil {
-			_ = send(sse.Message{Data: map[string]string{"error": err.Error()}})
-			return
+			return // removed since the check: nothing to follow
 		}
 		var last time.Time
 		for st := range ch {

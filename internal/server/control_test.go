@@ -108,6 +108,7 @@ func TestJobLifecycle(t *testing.T) {
 		t.Errorf("jobs %+v", list)
 	}
 	wantProblem(t, get(t, srv, "/api/v1/jobs/job-99"), http.StatusNotFound)
+	wantProblem(t, get(t, srv, "/api/v1/jobs/job-99/events"), http.StatusNotFound)
 	p := wantProblem(t, do(t, srv, request{method: http.MethodPost, path: "/api/v1/jobs", body: `{"kind":"everything","format":"xml"}`}), http.StatusUnprocessableEntity)
 	if locs := strings.Join(p.locations(), ","); !strings.Contains(locs, "body.kind") || !strings.Contains(locs, "body.format") {
 		t.Errorf("errors at %s", locs)
