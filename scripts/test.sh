@@ -44,10 +44,7 @@ amqp_stamp="$amqp_endpoint/node_modules/.package-lock.json"
 if [[ ! -f "$amqp_stamp" || ! -d "$amqp_endpoint/node_modules/rhea" ||
 	"$amqp_endpoint/package.json" -nt "$amqp_stamp" ||
 	"$amqp_endpoint/package-lock.json" -nt "$amqp_stamp" ]]; then
-	if ! command -v npm >/dev/null; then
-		echo "node and npm are needed to test the Event Hubs sink" >&2
-		exit 1
-	fi
+	./scripts/ensure-command.sh npm nodejs npm
 	(cd "$amqp_endpoint" && npm install --no-audit --no-fund)
 	touch "$amqp_stamp"
 else
