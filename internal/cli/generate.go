@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/retail-datagen/retail-datagen/internal/generate"
 	"github.com/retail-datagen/retail-datagen/internal/jobs"
 	"github.com/retail-datagen/retail-datagen/internal/output"
 	"github.com/retail-datagen/retail-datagen/internal/schema"
@@ -88,20 +89,29 @@ type summary struct {
 	PeakRSSMB float64 `json:"peak_rss_mb,omitempty"`
 }
 
-func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool) error {
+// prepare loads the configuration and the run's options, and starts the
+// CPU profile if asked; call stop when the run ends.
+func (a *app) prepare(cmd *cobra.Command, f *runFlags) (opts generate.Options, stop func(), err error) {
 	cfg, err := a.loadConfig(cmd, f)
 	if err != nil {
-		return err
+		return generate.Options{}, nil, err
 	}
-	opts, err := a.jobOptions(cfg, f)
-	if err != nil {
-		return err
+	if opts, err = a.jobOptions(cfg, f); err != nil {
+		return generate.Options{}, nil, err
 	}
-	stopProfile, err := startCPUProfile(f.cpuProfile)
+	if stop, err = startCPUProfile(f.cpuProfile); err != nil {
+		return generate.Options{}, nil, err
+	}
+	return opts, stop, nil
+}
+
+func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool) error {
+	opts, stopProfile, err := a.prepare(cmd, f)
 	if err != nil {
 		return err
 	}
 	defer stopProfile()
+	cfg := opts.Config
 	plan, err := jobs.PlanGeneration(jobs.GenerateRequest{
 		Options: opts, Master: withMaster, Facts: withFacts, Force: f.force,
 		// facts without --end or --days runs up to yesterday.

@@ -70,19 +70,12 @@ exits.`,
   retail-datagen stream --scale tiny --start 2025-01-01 --types receipt_created,payment_processed --speed 60`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadConfig(cmd, f)
-			if err != nil {
-				return err
-			}
-			opts, err := a.jobOptions(cfg, f)
-			if err != nil {
-				return err
-			}
-			stopProfile, err := startCPUProfile(f.cpuProfile)
+			opts, stopProfile, err := a.prepare(cmd, f)
 			if err != nil {
 				return err
 			}
 			defer stopProfile()
+			cfg := opts.Config
 			var typeList []string
 			for _, t := range strings.Split(types, ",") {
 				if t = strings.TrimSpace(t); t != "" {

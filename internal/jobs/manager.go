@@ -26,7 +26,6 @@ var ErrNotFound = errors.New("no such job")
 
 // Job states.
 const (
-	StateQueued    = "queued"
 	StateRunning   = "running"
 	StateSucceeded = "succeeded"
 	StateFailed    = "failed"

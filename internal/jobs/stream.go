@@ -64,55 +64,61 @@ type SinkOptions struct {
 // SinkSpecs describes the accepted --sink values.
 const SinkSpecs = "stdout, file:DIR, kafka://BROKER[,BROKER]/TOPIC, eventhubs, eventhubs://HUB or eventhubs://NAMESPACE.servicebus.windows.net/HUB"
 
-// CheckSinkSpec tells whether spec names a sink, without connecting.
-func CheckSinkSpec(spec string, o SinkOptions) error {
-	if o.Getenv == nil {
-		o.Getenv = func(string) string { return "" }
-	}
-	switch {
-	case spec == "stdout", strings.HasPrefix(spec, "file:") && len(spec) > len("file:"):
-		return nil
-	case strings.HasPrefix(spec, "kafka://"):
-		_, err := stream.ParseKafkaURL(spec, o.Getenv, o.ConnString)
-		return err
-	case spec == "eventhubs" || strings.HasPrefix(spec, "eventhubs://"):
-		_, err := stream.ParseEventHubsSpec(spec, o.ConnString)
-		return err
-	}
-	return fmt.Errorf("--sink %q: use %s", spec, SinkSpecs)
+// sinkSpec is a parsed sink spec: one of its fields is set, or stdout.
+type sinkSpec struct {
+	stdout    bool
+	dir       string
+	kafka     *stream.KafkaConfig
+	eventHubs *stream.EventHubsConfig
 }
 
-// OpenSink opens the sink named by spec.
-func OpenSink(ctx context.Context, spec string, o SinkOptions) (stream.Sink, error) {
+// parseSink reads a sink spec without connecting.
+func parseSink(spec string, o SinkOptions) (sinkSpec, error) {
 	if o.Getenv == nil {
 		o.Getenv = func(string) string { return "" }
 	}
 	switch {
 	case spec == "stdout":
+		return sinkSpec{stdout: true}, nil
+	case strings.HasPrefix(spec, "file:") && len(spec) > len("file:"):
+		return sinkSpec{dir: strings.TrimPrefix(spec, "file:")}, nil
+	case strings.HasPrefix(spec, "kafka://"):
+		c, err := stream.ParseKafkaURL(spec, o.Getenv, o.ConnString)
+		return sinkSpec{kafka: &c}, err
+	case spec == "eventhubs" || strings.HasPrefix(spec, "eventhubs://"):
+		c, err := stream.ParseEventHubsSpec(spec, o.ConnString)
+		return sinkSpec{eventHubs: &c}, err
+	}
+	return sinkSpec{}, fmt.Errorf("--sink %q: use %s", spec, SinkSpecs)
+}
+
+// CheckSinkSpec tells whether spec names a sink, without connecting.
+func CheckSinkSpec(spec string, o SinkOptions) error {
+	_, err := parseSink(spec, o)
+	return err
+}
+
+// OpenSink opens the sink named by spec.
+func OpenSink(ctx context.Context, spec string, o SinkOptions) (stream.Sink, error) {
+	sp, err := parseSink(spec, o)
+	switch {
+	case err != nil:
+		return nil, err
+	case sp.stdout:
 		if o.Stdout == nil {
 			o.Stdout = os.Stdout
 		}
 		return stream.NewWriterSink(o.Stdout), nil
-	case strings.HasPrefix(spec, "file:") && len(spec) > len("file:"):
-		perFile := o.EventsPerFile
-		if perFile <= 0 {
-			perFile = 1_000_000
-		}
-		return stream.NewFileSink(strings.TrimPrefix(spec, "file:"), perFile)
-	case strings.HasPrefix(spec, "kafka://"):
-		c, err := stream.ParseKafkaURL(spec, o.Getenv, o.ConnString)
-		if err != nil {
-			return nil, err
-		}
-		return stream.NewKafkaSink(c, 0)
-	case spec == "eventhubs" || strings.HasPrefix(spec, "eventhubs://"):
-		c, err := stream.ParseEventHubsSpec(spec, o.ConnString)
-		if err != nil {
-			return nil, err
-		}
-		return stream.NewEventHubsSink(ctx, c, o.MaxBatch)
+	case sp.kafka != nil:
+		return stream.NewKafkaSink(*sp.kafka, 0)
+	case sp.eventHubs != nil:
+		return stream.NewEventHubsSink(ctx, *sp.eventHubs, o.MaxBatch)
 	}
-	return nil, fmt.Errorf("--sink %q: use %s", spec, SinkSpecs)
+	perFile := o.EventsPerFile
+	if perFile <= 0 {
+		perFile = 1_000_000
+	}
+	return stream.NewFileSink(sp.dir, perFile)
 }
 
 // StreamRequest describes a stream.

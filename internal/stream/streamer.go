@@ -263,11 +263,12 @@ func generate(ctx context.Context, eng *Engine, from Position, o Options, lim *r
 			return ctx.Err()
 		}
 	}
-	endDay := func(day civil.Date) error {
+	// endDay hands the end of the day to the sender and waits until its
+	// hook ran: the next day may reuse the day's events.
+	endDay := func(day civil.Date) {
 		ended := make(chan struct{})
 		s.queue <- item{day: day, ended: ended}
 		<-ended
-		return nil
 	}
 	for day := from.Day; ; day++ {
 		events, err := eng.Day(ctx, day)
@@ -338,9 +339,7 @@ func generate(ctx context.Context, eng *Engine, from Position, o Options, lim *r
 		if err := flush(); err != nil {
 			return err
 		}
-		if err := endDay(day); err != nil {
-			return err
-		}
+		endDay(day)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
