@@ -5,6 +5,7 @@ package civil
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -85,10 +86,13 @@ func (d Date) Append(b []byte) []byte {
 	if y < 0 || y > 9999 {
 		return fmt.Appendf(b, "%04d-%02d-%02d", y, m, day)
 	}
-	return append(b,
-		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+m/10), byte('0'+m%10), '-',
-		byte('0'+day/10), byte('0'+day%10))
+	n := len(b)
+	b = slices.Grow(b, 10)[:n+10]
+	t := b[n : n+10 : n+10]
+	t[0], t[1], t[2], t[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	t[4], t[5], t[6], t[7] = '-', byte('0'+m/10), byte('0'+m%10), '-'
+	t[8], t[9] = byte('0'+day/10), byte('0'+day%10)
+	return b
 }
 
 // ParseDate parses YYYY-MM-DD and rejects dates that do not exist.
@@ -119,10 +123,13 @@ func AppendTimestamp(b []byte, micros int64, sep byte) []byte {
 	sec := int(rem / 1_000_000)
 	frac := int(rem % 1_000_000)
 	h, mi, s := sec/3600, sec/60%60, sec%60
-	b = append(b, sep,
-		byte('0'+h/10), byte('0'+h%10), ':',
-		byte('0'+mi/10), byte('0'+mi%10), ':',
-		byte('0'+s/10), byte('0'+s%10))
+	n := len(b)
+	b = slices.Grow(b, 16)[:n+9]
+	t := b[n : n+9 : n+9]
+	t[0] = sep
+	t[1], t[2], t[3] = byte('0'+h/10), byte('0'+h%10), ':'
+	t[4], t[5], t[6] = byte('0'+mi/10), byte('0'+mi%10), ':'
+	t[7], t[8] = byte('0'+s/10), byte('0'+s%10)
 	if frac != 0 {
 		b = append(b, '.')
 		for div := 100000; div > 0; div /= 10 {

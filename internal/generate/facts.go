@@ -1,12 +1,14 @@
 package generate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/retail-datagen/retail-datagen/internal/civil"
 	"github.com/retail-datagen/retail-datagen/internal/master"
@@ -91,9 +93,9 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 		wg       sync.WaitGroup
 	)
 	next := make(chan int)
-	// Four times as many networks as workers are in flight, so that one that waits
-	// for its files to reach the disk does not leave a core idle.
-	for range max(1, min(4*o.Workers, len(nets))) {
+	// One network per worker; each network's files are encoded and written
+	// by a goroutine of its own while it simulates (see fileWriter).
+	for range max(1, min(o.Workers, len(nets))) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -116,7 +118,16 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 			}
 		}()
 	}
-	for ni := range nets {
+	// The heaviest networks start first (longest processing time first), so
+	// the last to finish are short ones and no core idles at the end.
+	order := make([]int, len(nets))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(model.Work(nets[b]), model.Work(nets[a]))
+	})
+	for _, ni := range order {
 		if ctx.Err() != nil {
 			break
 		}
@@ -173,86 +184,215 @@ func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Mo
 	if err != nil {
 		return nil, err
 	}
+	files := &networkFiles{o: o, lay: lay, shard: int(n.DCID), col: col, w: newFileWriter(writeQueueDepth)}
+	sinks := files.sinks()
 	for day := start; day <= end; day++ {
-		files := &dayFiles{o: o, lay: lay, day: day, shard: int(n.DCID)}
-		if err := runner.RunDay(ctx, day, files.sinks()); err != nil {
-			files.abort()
-			return nil, fmt.Errorf("simulating %s for the network of DC %d: %w", day, n.DCID, err)
+		files.day = day
+		if err = runner.RunDay(ctx, day, sinks); err != nil {
+			err = fmt.Errorf("simulating %s for the network of DC %d: %w", day, n.DCID, err)
+			break
 		}
-		infos, err := files.commit()
-		if err != nil {
-			return nil, err
+		if err = files.commitDay(); err != nil {
+			break
 		}
-		for _, fi := range infos {
-			col.add(fi.table, day, fi.FileInfo)
-		}
-		o.Progress.Add(DaysTask, 1)
+	}
+	if werr := files.w.close(); err == nil {
+		err = werr
+	}
+	if err != nil {
+		files.abort()
+		return nil, err
 	}
 	return runner.State(), nil
 }
 
-// dayFiles opens one file per table of a network-day, on the first row
-// (no empty files), and commits them together.
-type dayFiles struct {
-	o      Options
-	lay    output.Layout
-	day    civil.Date
-	shard  int
-	opened []committer
+// writeQueueDepth bounds the batches a network's simulation may run ahead
+// of its file writer: with batches of 2048 rows, a few megabytes.
+const writeQueueDepth = 32
+
+// fileWriter runs a network's file work (encoding, hashing, writing,
+// committing) on a goroutine of its own, in the order it was queued, so
+// that the simulation of the network goes on meanwhile and a single large
+// network keeps two cores busy.
+type fileWriter struct {
+	ops    chan func() error
+	done   chan struct{}
+	failed atomic.Pointer[error]
 }
 
-type tableFile struct {
-	table string
-	output.FileInfo
+func newFileWriter(depth int) *fileWriter {
+	w := &fileWriter{ops: make(chan func() error, depth), done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+func (w *fileWriter) run() {
+	defer close(w.done)
+	for op := range w.ops {
+		if w.failed.Load() != nil {
+			continue // drain: nothing runs after a failure
+		}
+		if err := op(); err != nil {
+			w.failed.Store(&err)
+		}
+	}
+}
+
+// err is the first error of a queued operation.
+func (w *fileWriter) err() error {
+	if p := w.failed.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// do queues op, waiting while the queue is full; it returns the first
+// error of an earlier operation instead, if any.
+func (w *fileWriter) do(op func() error) error {
+	if err := w.err(); err != nil {
+		return err
+	}
+	w.ops <- op
+	return nil
+}
+
+// close waits for the queued operations and returns the first error.
+func (w *fileWriter) close() error {
+	close(w.ops)
+	<-w.done
+	return w.err()
+}
+
+// networkFiles are the sinks of one network: one file per table and day,
+// created on the first row (no empty files) and committed together at the
+// end of the day. Fields other than the writers' belong to the simulation's
+// goroutine; the writers and their output.Writer belong to w's goroutine.
+type networkFiles struct {
+	o      Options
+	lay    output.Layout
+	shard  int
+	col    *collector
+	w      *fileWriter
+	day    civil.Date
+	all    []committer // every table's file, for abort
+	opened []committer // files with rows today
 }
 
 type committer interface {
 	table() string
+	newDay() // simulation side: the next rows start a new file
 	commit() (output.FileInfo, error)
 	abort()
 }
 
-// lazyFile is a sim.Sink that creates its file on the first batch.
+// commitDay queues the commit of the day's files and their recording.
+func (d *networkFiles) commitDay() error {
+	files := slices.Clone(d.opened)
+	for _, f := range files {
+		f.newDay()
+	}
+	d.opened = d.opened[:0]
+	day := d.day
+	return d.w.do(func() error {
+		for i, f := range files {
+			fi, err := f.commit()
+			if err != nil {
+				for _, g := range files[i+1:] {
+					g.abort()
+				}
+				return fmt.Errorf("writing %s for %s: %w", f.table(), day, err)
+			}
+			d.col.add(f.table(), day, fi)
+		}
+		d.o.Progress.Add(DaysTask, 1)
+		return nil
+	})
+}
+
+// abort discards uncommitted files; call it once the writer has stopped.
+func (d *networkFiles) abort() {
+	for _, f := range d.all {
+		f.abort()
+	}
+}
+
+// lazyFile is a sim.Sink that copies each batch and queues its writing.
 type lazyFile[T any, PT rows.Row[T]] struct {
-	d    *dayFiles
-	name string
-	w    *output.Writer[T, PT]
+	d      *networkFiles
+	name   string
+	opened bool // today; simulation side
+	// free returns written batches for reuse, so batches are not
+	// allocated in the steady state.
+	free chan []T
+	w    *output.Writer[T, PT] // writer side
 }
 
 func (f *lazyFile[T, PT]) Write(batch []T) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	if f.w == nil {
-		w, err := output.Create[T, PT](f.d.lay.FactPath(f.name, f.d.day, f.d.shard, 0), f.d.lay.Opts)
-		if err != nil {
-			return err
-		}
-		f.w = w
+	var buf []T
+	select {
+	case buf = <-f.free:
+	default:
+		buf = make([]T, 0, len(batch))
+	}
+	buf = append(buf[:0], batch...)
+	if !f.opened {
+		f.opened = true
 		f.d.opened = append(f.d.opened, f)
 	}
-	if err := f.w.Write(batch); err != nil {
-		return fmt.Errorf("writing %s: %w", f.name, err)
-	}
-	f.d.o.Progress.Add(f.name, int64(len(batch)))
-	return nil
+	day := f.d.day
+	return f.d.w.do(func() error {
+		defer func() {
+			select {
+			case f.free <- buf:
+			default:
+			}
+		}()
+		if f.w == nil {
+			w, err := output.Create[T, PT](f.d.lay.FactPath(f.name, day, f.d.shard, 0), f.d.lay.Opts)
+			if err != nil {
+				return err
+			}
+			f.w = w
+		}
+		if err := f.w.Write(buf); err != nil {
+			return fmt.Errorf("writing %s: %w", f.name, err)
+		}
+		f.d.o.Progress.Add(f.name, int64(len(buf)))
+		return nil
+	})
 }
 
 func (f *lazyFile[T, PT]) table() string { return f.name }
 
-func (f *lazyFile[T, PT]) commit() (output.FileInfo, error) { return f.w.Commit() }
+func (f *lazyFile[T, PT]) newDay() { f.opened = false }
 
-func (f *lazyFile[T, PT]) abort() { f.w.Abort() }
+func (f *lazyFile[T, PT]) commit() (output.FileInfo, error) {
+	w := f.w
+	f.w = nil
+	return w.Commit()
+}
 
-func sink[T any, PT rows.Row[T]](d *dayFiles) sim.Sink[T] {
+func (f *lazyFile[T, PT]) abort() {
+	if f.w != nil {
+		f.w.Abort()
+		f.w = nil
+	}
+}
+
+func sink[T any, PT rows.Row[T]](d *networkFiles) sim.Sink[T] {
 	name := PT(new(T)).TableName()
 	if !d.o.wants(name) {
 		return nil
 	}
-	return &lazyFile[T, PT]{d: d, name: name}
+	f := &lazyFile[T, PT]{d: d, name: name, free: make(chan []T, 4)}
+	d.all = append(d.all, f)
+	return f
 }
 
-func (d *dayFiles) sinks() sim.Sinks {
+func (d *networkFiles) sinks() sim.Sinks {
 	return sim.Sinks{
 		Receipts:               sink[rows.Receipt](d),
 		ReceiptLines:           sink[rows.ReceiptLine](d),
@@ -272,27 +412,6 @@ func (d *dayFiles) sinks() sim.Sinks {
 		OnlineOrders:           sink[rows.OnlineOrder](d),
 		OnlineOrderLines:       sink[rows.OnlineOrderLine](d),
 		SupplyChainDisruptions: sink[rows.SupplyChainDisruption](d),
-	}
-}
-
-func (d *dayFiles) commit() ([]tableFile, error) {
-	var out []tableFile
-	for i, f := range d.opened {
-		fi, err := f.commit()
-		if err != nil {
-			for _, g := range d.opened[i+1:] {
-				g.abort()
-			}
-			return nil, fmt.Errorf("writing %s for %s: %w", f.table(), d.day, err)
-		}
-		out = append(out, tableFile{f.table(), fi})
-	}
-	return out, nil
-}
-
-func (d *dayFiles) abort() {
-	for _, f := range d.opened {
-		f.abort()
 	}
 }
 

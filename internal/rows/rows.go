@@ -7,6 +7,7 @@ package rows
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -76,11 +77,17 @@ func AppendPadded(b []byte, v int64, width int) []byte {
 // AppendUUID appends u as 8-4-4-4-12 lowercase hex.
 func AppendUUID(b []byte, u [16]byte) []byte {
 	const hex = "0123456789abcdef"
+	n := len(b)
+	b = slices.Grow(b, 36)[:n+36]
+	d := b[n : n+36 : n+36]
+	j := 0
 	for i, c := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
-			b = append(b, '-')
+			d[j] = '-'
+			j++
 		}
-		b = append(b, hex[c>>4], hex[c&15])
+		d[j], d[j+1] = hex[c>>4], hex[c&15]
+		j += 2
 	}
 	return b
 }
@@ -98,17 +105,17 @@ func appendFloat(b []byte, f float64) []byte {
 // appendCSVString appends s as a CSV field, quoted per RFC 4180 when it holds
 // a comma, quote, CR or LF, or starts or ends with a space.
 func appendCSVString(b []byte, s string) []byte {
-	needs := len(s) > 0 && (s[0] == ' ' || s[len(s)-1] == ' ')
-	if !needs {
-		for i := 0; i < len(s); i++ {
-			if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {
-				needs = true
-				break
-			}
-		}
+	if len(s) == 0 {
+		return b
 	}
-	if !needs {
-		return append(b, s...)
+	if s[0] != ' ' && s[len(s)-1] != ' ' {
+		i := 0
+		for i < len(s) && !csvSpecial[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			return append(b, s...)
+		}
 	}
 	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
@@ -120,6 +127,10 @@ func appendCSVString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// csvSpecial marks the bytes that make a CSV field need quotes. It is a
+// constant table, never written.
+var csvSpecial = [256]bool{',': true, '"': true, '\n': true, '\r': true}
 
 const hexDigits = "0123456789abcdef"
 

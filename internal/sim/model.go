@@ -162,6 +162,18 @@ func NewModel(cfg *config.Config, data *master.Data, start, end civil.Date) (*Mo
 // Networks returns the DC networks, in DC id order.
 func (m *Model) Networks() []Network { return m.networks }
 
+// Work estimates the relative simulation work of a network per day: the
+// sum of its stores' traffic multipliers, plus one for the DC itself. Runs
+// start the heaviest networks first so that no core is left with a long
+// tail.
+func (m *Model) Work(n Network) float64 {
+	w := 1.0
+	for _, si := range n.Stores {
+		w += m.stores[si].mult
+	}
+	return w
+}
+
 // Calendar returns the calendar the model uses.
 func (m *Model) Calendar() *calendar.Calendar { return m.cal }
 

@@ -90,12 +90,19 @@ type saleLine struct {
 	promo                    string
 }
 
-type ping struct {
-	sec  int32
-	vis  int32
-	zone int8
-	seq  int8
+// ping is one BLE ping packed in an integer whose order is the pings'
+// time order: second of the day (17 bits), visitor (up to 31 bits),
+// sequence in the visit (8 bits), zone (8 bits).
+type ping uint64
+
+func newPing(sec, vis int32, seq, zone int8) ping {
+	return ping(uint64(sec)<<47 | uint64(vis)<<16 | uint64(uint8(seq))<<8 | uint64(uint8(zone)))
 }
+
+func (p ping) sec() int32 { return int32(p >> 47) }
+func (p ping) vis() int32 { return int32(p >> 16 & (1<<31 - 1)) }
+func (p ping) seq() int8  { return int8(p >> 8) }
+func (p ping) zone() int8 { return int8(p) }
 
 // checkout is a delivery, a return or a sale, processed in time order.
 type checkout struct {

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/retail-datagen/retail-datagen/internal/civil"
@@ -110,20 +109,18 @@ func (r *Runner) sensorPings(s *storeInfo, day civil.Date, h int) {
 		for k, sg := range segs[:n] {
 			count := min(3, 1+sg.len/pingEveryZoneSec)
 			for j := range count {
-				r.pings = append(r.pings, ping{
-					sec:  sg.start + sg.len*j/count,
-					vis:  int32(i),
-					zone: sg.zone,
-					seq:  int8(k*4 + int(j)),
-				})
+				r.pings = append(r.pings, newPing(sg.start+sg.len*j/count, int32(i), int8(k*4+int(j)), sg.zone))
 			}
 		}
 	}
-	slices.SortFunc(r.pings, func(a, b ping) int {
-		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.vis, b.vis), cmp.Compare(a.seq, b.seq))
-	})
+	// Time order: by second, then visitor, then sequence.
+	slices.Sort(r.pings)
 	pd := placeDay(s.id, day)
-	for _, p := range r.pings {
+	for _, pk := range r.pings {
+		p := struct {
+			sec, vis  int32
+			seq, zone int8
+		}{pk.sec(), pk.vis(), pk.seq(), pk.zone()}
 		v := &r.visitors[p.vis]
 		trace := r.m.tk.trace(traceVisit, pd, uint64(h)<<32|uint64(p.vis))
 		var cust int64
