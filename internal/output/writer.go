@@ -197,7 +197,7 @@ func parquetCodec(name string) compress.Codec {
 	case "none":
 		return &uncompressed.Codec{}
 	}
-	return &zstd.Codec{Level: zstd.SpeedDefault}
+	return &zstd.Codec{Level: zstd.SpeedFastest}
 }
 
 // Write appends a batch of rows.
