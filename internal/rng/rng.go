@@ -138,6 +138,57 @@ func Weighted(r *rand.Rand, cum []float64) int {
 	return lo
 }
 
+// Guide draws from a large cumulative table in constant expected time: a
+// table of starting points, one per equal slice of the total, replaces the
+// binary search. Draw returns exactly what Weighted returns for the same
+// table and generator state, and consumes the same single Float64.
+type Guide struct {
+	cum   []float64
+	start []int32
+}
+
+// Reset builds the guide for cum (non-decreasing, positive last element),
+// reusing the guide's memory. cum must not change while the guide is used.
+func (g *Guide) Reset(cum []float64) {
+	g.cum = cum
+	g.start = g.start[:0]
+	if len(cum) == 0 {
+		return
+	}
+	total := cum[len(cum)-1]
+	k := len(cum)
+	j := 0
+	for b := range k {
+		lo := total * float64(b) / float64(k)
+		for j < len(cum)-1 && cum[j] <= lo {
+			j++
+		}
+		g.start = append(g.start, int32(j))
+	}
+}
+
+// Draw picks an index with probability proportional to the weights.
+func (g *Guide) Draw(r *rand.Rand) int {
+	cum := g.cum
+	total := cum[len(cum)-1]
+	x := r.Float64() * total
+	if !(total > 0) {
+		return len(cum) - 1 // as Weighted does on an all-zero table
+	}
+	k := len(g.start)
+	b := min(int(x/total*float64(k)), k-1)
+	// The bucket's lower bound is computed as in Reset, so the comparison
+	// is exact: start[b] is never past the answer.
+	for b > 0 && total*float64(b)/float64(k) > x {
+		b--
+	}
+	i := int(g.start[b])
+	for i < len(cum)-1 && cum[i] <= x {
+		i++
+	}
+	return i
+}
+
 // Cumulative turns weights into the cumulative form Weighted expects.
 func Cumulative(weights []float64) []float64 {
 	cum := make([]float64, len(weights))

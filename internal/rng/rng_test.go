@@ -105,3 +105,63 @@ func TestReseedMatchesRand(t *testing.T) {
 		}
 	}
 }
+
+// TestGuideMatchesWeighted draws from random tables, with runs of zero
+// weights, huge and tiny weights, and checks that Guide.Draw returns what
+// Weighted returns from the same generator state.
+func TestGuideMatchesWeighted(t *testing.T) {
+	src := rand.New(rand.NewPCG(1, 2))
+	var g Guide
+	for trial := range 300 {
+		n := 1 + src.IntN(3000)
+		w := make([]float64, n)
+		for i := range w {
+			switch src.IntN(5) {
+			case 0: // zero weight
+			case 1:
+				w[i] = src.Float64() * 1e9
+			case 2:
+				w[i] = src.Float64() * 1e-9
+			default:
+				w[i] = src.Float64()
+			}
+		}
+		w[src.IntN(n)] += 0.5 // a positive total
+		cum := Cumulative(w)
+		g.Reset(cum)
+		seed := uint64(trial)
+		a, b := rand.New(rand.NewPCG(seed, 7)), rand.New(rand.NewPCG(seed, 7))
+		for range 2000 {
+			want, got := Weighted(a, cum), g.Draw(b)
+			if want != got {
+				t.Fatalf("trial %d (n=%d): Draw = %d, Weighted = %d", trial, n, got, want)
+			}
+		}
+	}
+	// An all-zero table: both give the last index.
+	g.Reset([]float64{0, 0, 0})
+	if got := g.Draw(rand.New(rand.NewPCG(1, 1))); got != 2 {
+		t.Errorf("all-zero table: %d, want 2", got)
+	}
+}
+
+func BenchmarkWeighted(b *testing.B) {
+	w := make([]float64, 8000)
+	src := rand.New(rand.NewPCG(3, 4))
+	for i := range w {
+		w[i] = src.ExpFloat64()
+	}
+	cum := Cumulative(w)
+	var g Guide
+	g.Reset(cum)
+	b.Run("binary", func(b *testing.B) {
+		for b.Loop() {
+			Weighted(src, cum)
+		}
+	})
+	b.Run("guide", func(b *testing.B) {
+		for b.Loop() {
+			g.Draw(src)
+		}
+	})
+}

@@ -34,6 +34,8 @@ type Runner struct {
 	// and launched) and one cumulative weight table per mission.
 	pick []int32
 	cum  [numMissions][]float64
+	// guide draws from cum in constant time.
+	guide [numMissions]rng.Guide
 
 	visitors []visitor
 	lines    []intent
@@ -271,12 +273,13 @@ func (r *Runner) storeDayTables(ss *StoreState, day civil.Date) {
 			c = append(c, sum)
 		}
 		r.cum[mi] = c
+		r.guide[mi].Reset(c)
 	}
 }
 
 // drawProduct picks a product for mission with the visitor's generator.
 func (r *Runner) drawProduct(mission uint8) int32 {
-	return r.pick[rng.Weighted(r.vr, r.cum[mission])]
+	return r.pick[r.guide[mission].Draw(r.vr)]
 }
 
 func (r *Runner) runStore(si int, ss *StoreState, day civil.Date) error {
