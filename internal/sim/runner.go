@@ -496,7 +496,8 @@ func (r *Runner) newVisitor(s *storeInfo, day civil.Date, h, i int, lo, window i
 		if v.cust >= 0 {
 			seg = r.m.data.Customers[v.cust].Segment
 		}
-		v.mission = uint8(rng.Weighted(vr, missionCum(seg)))
+		cum := missionCum(seg)
+		v.mission = uint8(rng.Weighted(vr, cum[:]))
 		mean := r.m.unitsScale * missionFactor()[v.mission] * s.format
 		units := 1 + rng.Poisson(vr, max(0, mean-1))
 		r.intend(v.mission, units, &v)
@@ -552,9 +553,17 @@ func (r *Runner) newVisitor(s *storeInfo, day civil.Date, h, i int, lo, window i
 	return v
 }
 
-func missionCum(segment string) []float64 {
+// missionCum is the cumulative mission mix of a segment, in an array so
+// that drawing a mission allocates nothing.
+func missionCum(segment string) [numMissions]float64 {
 	mix := missionMix(segment)
-	return rng.Cumulative(mix[:])
+	var cum [numMissions]float64
+	s := 0.0
+	for i, w := range mix {
+		s += w
+		cum[i] = s
+	}
+	return cum
 }
 
 // intend draws the buyer's intended lines: units spread over distinct
