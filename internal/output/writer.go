@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
@@ -58,6 +59,8 @@ type Options struct {
 	// from these options: codecs pool their encoders, and a zstd encoder
 	// holds megabytes of history, so one pool per job keeps memory flat.
 	codec compress.Codec
+	// bufs recycles the writers' 1 MiB output buffers across files.
+	bufs *sync.Pool
 }
 
 // Normalize fills defaults and validates the combination.
@@ -92,6 +95,9 @@ func (o Options) Normalize() (Options, error) {
 	if o.Version == "" {
 		o.Version = "dev"
 	}
+	if o.bufs == nil {
+		o.bufs = &sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBufferSize) }}
+	}
 	return o, nil
 }
 
@@ -125,7 +131,12 @@ type Writer[T any, PT rows.Row[T]] struct {
 	line    []byte
 	rows    int64
 	done    bool
+	bufs    *sync.Pool
 }
+
+// writeBufferSize is the size of the writes to the file: large writes
+// cost the kernel less per byte.
+const writeBufferSize = 1 << 20
 
 type countingWriter struct {
 	w io.Writer
@@ -159,9 +170,10 @@ func Create[T any, PT rows.Row[T]](path string, opts Options) (*Writer[T, PT], e
 	if err != nil {
 		return nil, fmt.Errorf("creating temporary file in %s: %w", dir, err)
 	}
-	w := &Writer[T, PT]{path: path, tmp: tmp, format: opts.Format}
+	w := &Writer[T, PT]{path: path, tmp: tmp, format: opts.Format, bufs: opts.bufs}
 	w.counter = &countingWriter{w: tmp, h: sha256.New()}
-	w.buf = bufio.NewWriterSize(w.counter, 256<<10)
+	w.buf = opts.bufs.Get().(*bufio.Writer)
+	w.buf.Reset(w.counter)
 	var sink io.Writer = w.buf
 	switch opts.Format {
 	case Parquet:
@@ -255,6 +267,7 @@ func (w *Writer[T, PT]) Commit() (FileInfo, error) {
 	if err := w.buf.Flush(); err != nil {
 		return fail(err)
 	}
+	w.releaseBuffer()
 	if err := w.tmp.Sync(); err != nil {
 		return fail(err)
 	}
@@ -282,8 +295,19 @@ func (w *Writer[T, PT]) Abort() {
 		return
 	}
 	w.done = true
+	w.releaseBuffer()
 	_ = w.tmp.Close()
 	_ = os.Remove(w.tmp.Name())
+}
+
+// releaseBuffer returns the output buffer to the pool, once.
+func (w *Writer[T, PT]) releaseBuffer() {
+	if w.buf == nil {
+		return
+	}
+	w.buf.Reset(nil)
+	w.bufs.Put(w.buf)
+	w.buf = nil
 }
 
 // WriteFile writes all rows to path in one go and commits.
