@@ -79,12 +79,12 @@ func Redact(raw string) string {
 		}
 		return raw
 	}
+	const hidden = "REDACTEDPASSWORD"
 	if u.User != nil {
 		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "***")
+			u.User = url.UserPassword(u.User.Username(), hidden)
 		}
 	}
-	const hidden = "REDACTEDPASSWORD"
 	q := u.Query()
 	changed := false
 	for k := range q {
