@@ -204,12 +204,16 @@ func (d *duckDB) selectList(t schema.Table) string {
 	cols := make([]string, 0, len(t.Columns)+1)
 	for _, c := range t.Columns {
 		expr := quoteIdent(c.Name)
-		if c.Type == schema.String && c.Ref != "" && c.Nullable {
-			// DuckDB 1.5 reports a foreign-key violation for the non-null
-			// values of a nullable Parquet string column read as is;
-			// through NULLIF it checks them right (and an empty code is no
-			// code, as in CSV).
-			expr = "NULLIF(" + expr + ", '')"
+		if c.Ref != "" && c.Nullable {
+			// DuckDB 1.5 checks the foreign key of a nullable column read
+			// from Parquet against the value under a null (0 or ''), and
+			// reports a violation; through NULLIF it sees the nulls. The
+			// zero value of a nullable column means null in every format.
+			zero := "0"
+			if c.Type == schema.String {
+				zero = "''"
+			}
+			expr = "NULLIF(" + expr + ", " + zero + ")"
 		}
 		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", expr, duckdbDialect.types[c.Type], quoteIdent(c.Name)))
 	}

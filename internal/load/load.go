@@ -158,18 +158,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			facts = append(facts, p)
 		}
 	}
-	for _, t := range schema.Tables() {
-		if n, ok := totals[TableName(t)]; ok {
-			rep.Start(TableName(t), n)
-		}
-	}
 	var mu sync.Mutex
 	remaining := map[string]int{}
 	for _, p := range append(slices.Clone(dims), facts...) {
 		remaining[TableName(p.table)]++
 	}
+	started := map[string]bool{}
 	loadOne := func(ctx context.Context, p part) error {
 		name := TableName(p.table)
+		// A table's rows/s count from when its first partition starts.
+		mu.Lock()
+		if !started[name] {
+			started[name] = true
+			rep.Start(name, totals[name])
+		}
+		mu.Unlock()
 		skipped, err := be.replace(ctx, p, func(n int64) { rep.Add(name, n) })
 		if err != nil {
 			return err
