@@ -59,6 +59,16 @@ step "chromium (browser test)"
 chromium --version 2>/dev/null || true
 export ARTIFACTS_DIR="$PWD/test-artifacts"
 
+# The tests of `load` talk to a throw-away PostgreSQL server (installed with
+# apt-get when missing), stopped and deleted when this script exits.
+step "PostgreSQL (load tests)"
+pg_dir="$(mktemp -d /tmp/retail-datagen-pg.XXXXXX)"
+chmod 755 "$pg_dir"
+trap './scripts/postgres.sh stop "$pg_dir/data"; rm -rf "$pg_dir"' EXIT
+RETAIL_DATAGEN_TEST_POSTGRES="$(./scripts/postgres.sh start "$pg_dir/data" "${RETAIL_DATAGEN_TEST_POSTGRES_PORT:-55432}")"
+export RETAIL_DATAGEN_TEST_POSTGRES
+echo "$RETAIL_DATAGEN_TEST_POSTGRES"
+
 # The race detector slows code five to ten times: it runs on every test but
 # the long statistical simulations (skipped by -short), which then run in
 # full, without it.
@@ -67,5 +77,20 @@ go test -race -short -count=1 -timeout 30m "$@" ./...
 
 step "go test (full)"
 go test -count=1 -timeout 30m "$@" ./...
+
+# The DuckDB loader needs cgo and is built only with the duckdb tag, so the
+# default binary stays static; this builds, checks and tests that variant of
+# the packages it touches (the first cgo build takes a minute).
+step "duckdb build tag: vet, staticcheck, tests"
+CGO_ENABLED=1 go vet -tags duckdb ./...
+CGO_ENABLED=1 staticcheck -tags duckdb ./...
+CGO_ENABLED=1 go test -tags duckdb -count=1 -timeout 30m "$@" ./internal/load/... ./internal/cli/...
+CGO_ENABLED=1 go test -tags duckdb -count=1 -timeout 30m -run 'Load' "$@" ./cmd/...
+
+step "static default binary (CGO_ENABLED=0)"
+static_bin="$(mktemp -d)/retail-datagen"
+CGO_ENABLED=0 go build -o "$static_bin" ./cmd/retail-datagen
+"$static_bin" version
+rm -rf "$(dirname "$static_bin")"
 
 printf '\nall checks passed\n'

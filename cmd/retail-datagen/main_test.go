@@ -41,6 +41,9 @@ func TestMain(m *testing.M) {
 	if raceEnabled {
 		args = append(args, "-race")
 	}
+	if duckdbEnabled {
+		args = append(args, "-tags", "duckdb")
+	}
 	build := exec.Command("go", append(args, ".")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -389,7 +392,7 @@ func TestInvalidInputFailsClearly(t *testing.T) {
 }
 
 func TestHelpTeaches(t *testing.T) {
-	for _, cmd := range [][]string{{"--help"}, {"generate", "--help"}, {"master", "--help"}, {"config", "init", "--help"}, {"config", "show", "--help"}, {"config", "check", "--help"}} {
+	for _, cmd := range [][]string{{"--help"}, {"generate", "--help"}, {"master", "--help"}, {"config", "init", "--help"}, {"config", "show", "--help"}, {"config", "check", "--help"}, {"load", "--help"}} {
 		r := mustRun(t, cmd...)
 		if !strings.Contains(r.stdout, "retail-datagen") || !strings.Contains(r.stdout, "Example") {
 			t.Errorf("%v --help has no examples:\n%s", cmd, r.stdout)

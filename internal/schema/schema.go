@@ -3,6 +3,8 @@
 // their encoders (package rows), the writers, and the data dictionary.
 package schema
 
+import "strings"
+
 //go:generate go run ./codegen/gendocs ../../docs
 
 // Type is a column's logical type.
@@ -87,7 +89,29 @@ type Column struct {
 	Nullable bool
 	// Dict marks low-cardinality text that Parquet stores dictionary-encoded.
 	Dict bool
-	Doc  string
+	// Ref names the column this one refers to, as "table.column" (a foreign
+	// key); the referenced column is that table's whole primary key. Empty
+	// when the column refers to nothing, or to one of several tables.
+	Ref string
+	Doc string
+}
+
+// RefTable returns the table a foreign-key column refers to, or "".
+func (c Column) RefTable() string {
+	t, _, _ := strings.Cut(c.Ref, ".")
+	return t
+}
+
+// RefColumn returns the column a foreign-key column refers to, or "".
+func (c Column) RefColumn() string {
+	_, col, _ := strings.Cut(c.Ref, ".")
+	return col
+}
+
+// to returns the column referring to ref ("table.column").
+func (c Column) to(ref string) Column {
+	c.Ref = ref
+	return c
 }
 
 // Table describes one table.
@@ -159,7 +183,7 @@ func masterTables() []Table {
 				col("dc_number", String, "External number such as DC001."),
 				col("name", String, "Display name."),
 				col("address", String, "Street address."),
-				col("geography_id", Int64, "Geography of the DC (geographies.geography_id)."),
+				col("geography_id", Int64, "Geography of the DC (geographies.geography_id).").to("geographies.geography_id"),
 				col("latitude", Float64, "Latitude in degrees."),
 				col("longitude", Float64, "Longitude in degrees."),
 			},
@@ -172,8 +196,8 @@ func masterTables() []Table {
 				col("store_number", String, "External number such as S000001."),
 				col("name", String, "Display name."),
 				col("address", String, "Street address."),
-				col("geography_id", Int64, "Geography of the store."),
-				col("dc_id", Int64, "The DC that supplies the store: nearest DC in the same state."),
+				col("geography_id", Int64, "Geography of the store.").to("geographies.geography_id"),
+				col("dc_id", Int64, "The DC that supplies the store: nearest DC in the same state.").to("distribution_centers.dc_id"),
 				col("latitude", Float64, "Latitude in degrees."),
 				col("longitude", Float64, "Longitude in degrees."),
 				col("tax_rate", Float64, "Combined sales-tax rate as a fraction (city rate, else state rate)."),
@@ -193,7 +217,7 @@ func masterTables() []Table {
 				col("truck_id", Int64, "Surrogate key, dense from 1."),
 				col("license_plate", String, "Unique license plate."),
 				col("refrigerated", Bool, "True for refrigerated trucks, the only ones that carry perishables."),
-				null("dc_id", Int64, "Home DC; null for supplier trucks."),
+				null("dc_id", Int64, "Home DC; null for supplier trucks.").to("distribution_centers.dc_id"),
 				col("capacity_units", Int32, "Units the truck carries at most."),
 			},
 		},
@@ -205,7 +229,7 @@ func masterTables() []Table {
 				col("first_name", String, "First name."),
 				col("last_name", String, "Last name."),
 				col("address", String, "Street address."),
-				col("geography_id", Int64, "Home geography."),
+				col("geography_id", Int64, "Home geography.").to("geographies.geography_id"),
 				col("latitude", Float64, "Home latitude."),
 				col("longitude", Float64, "Home longitude."),
 				col("phone", String, "Fictional phone: area code and the reserved 555-01xx range."),
@@ -215,7 +239,7 @@ func masterTables() []Table {
 				col("ad_id", String, "Unique advertising id, deterministic from customer_id."),
 				enum("segment", "BUDGET_CONSCIOUS, CONVENIENCE_FOCUSED, QUALITY_SEEKER or BRAND_LOYAL."),
 				col("signup_date", Date, "Loyalty sign-up date."),
-				col("home_store_id", Int64, "Nearest store to home."),
+				col("home_store_id", Int64, "Nearest store to home.").to("stores.store_id"),
 				col("preferred_store_ids", String, "Nearby stores the customer visits, nearest first, separated by |."),
 			},
 		},
@@ -269,8 +293,8 @@ func masterTables() []Table {
 			Name: "store_inventory_initial", Row: "StoreInventoryInitial", Kind: Master, Key: []string{"store_id", "product_id"},
 			Doc: "Starting inventory position of every product a store carries.",
 			Columns: []Column{
-				col("store_id", Int64, "Store."),
-				col("product_id", Int64, "Product."),
+				col("store_id", Int64, "Store.").to("stores.store_id"),
+				col("product_id", Int64, "Product.").to("products.product_id"),
 				col("quantity", Int32, "Units on hand at the start of the simulation."),
 				col("reorder_point", Int32, "A reorder is raised when on-hand + in-transit <= this."),
 				col("order_up_to", Int32, "Target position a reorder restores."),
@@ -280,8 +304,8 @@ func masterTables() []Table {
 			Name: "dc_inventory_initial", Row: "DCInventoryInitial", Kind: Master, Key: []string{"dc_id", "product_id"},
 			Doc: "Starting inventory position of every product at every DC.",
 			Columns: []Column{
-				col("dc_id", Int64, "DC."),
-				col("product_id", Int64, "Product."),
+				col("dc_id", Int64, "DC.").to("distribution_centers.dc_id"),
+				col("product_id", Int64, "Product.").to("products.product_id"),
 				col("quantity", Int32, "Units on hand at the start of the simulation."),
 				col("reorder_point", Int32, "A supplier order is raised when on-hand + in-transit <= this."),
 				col("order_up_to", Int32, "Target position a supplier order restores."),

@@ -20,7 +20,9 @@ func Markdown(tables []schema.Table) []byte {
 	b.WriteString("TIMESTAMP a timestamp in microseconds of local business time (no time zone). In\n")
 	b.WriteString("CSV and JSON Lines money is written as `12.34`, dates as `YYYY-MM-DD` and\n")
 	b.WriteString("timestamps as `YYYY-MM-DD HH:MM:SS.ffffff` (CSV) or `YYYY-MM-DDTHH:MM:SS.ffffff` (JSON).\n")
-	b.WriteString("A nullable column is empty in CSV and `null` in JSON and Parquet.\n\n")
+	b.WriteString("A nullable column is empty in CSV and `null` in JSON and Parquet. References names the\n")
+	b.WriteString("key a column refers to (a foreign key); `load` declares those that refer to master data\n")
+	b.WriteString("as foreign keys in the database.\n\n")
 	for _, k := range []struct {
 		kind  schema.Kind
 		title string
@@ -37,13 +39,13 @@ func Markdown(tables []schema.Table) []byte {
 		fmt.Fprintf(&b, "## %s\n\n", k.title)
 		for _, t := range ts {
 			fmt.Fprintf(&b, "### %s\n\n%s Primary key: %s.\n\n", t.Name, t.Doc, strings.Join(t.Key, ", "))
-			b.WriteString("| Column | Type | Null | Meaning |\n|---|---|---|---|\n")
+			b.WriteString("| Column | Type | Null | References | Meaning |\n|---|---|---|---|---|\n")
 			for _, c := range t.Columns {
 				nullable := ""
 				if c.Nullable {
 					nullable = "yes"
 				}
-				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.Name, c.Type.SQL(), nullable, strings.ReplaceAll(c.Doc, "|", `\|`))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", c.Name, c.Type.SQL(), nullable, c.Ref, strings.ReplaceAll(c.Doc, "|", `\|`))
 			}
 			b.WriteString("\n")
 		}
