@@ -184,6 +184,9 @@ func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Mo
 			return nil, err
 		}
 		for _, fi := range infos {
+			if err := o.committed(fi.FileInfo); err != nil {
+				return nil, err
+			}
 			col.add(fi.table, day, fi.FileInfo)
 		}
 		o.Progress.Add(DaysTask, 1)
