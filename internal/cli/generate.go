@@ -121,13 +121,16 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 			return err
 		}
 		defer remote.Close()
+		// Messages name the bucket without the URL's options.
+		target = remote.Store.Location().String()
 		// Generation writes to the staging folder; the uploader takes
 		// each file from there as soon as it is committed.
 		local := *cfg
 		local.Output.Dir, local.Paths.Master, local.Paths.Facts = remote.Dir, "", ""
 		opts.Config = &local
 		opts.Committed = remote.Committed
-		defer func() { err = renameRoot(err, remote.Dir, target) }()
+		staging := remote.Dir
+		defer func() { err = renameRoot(err, staging, target) }()
 	}
 	plan, err := jobs.PlanGeneration(jobs.GenerateRequest{
 		Options: opts, Master: withMaster, Facts: withFacts, Force: f.force,
