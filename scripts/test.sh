@@ -51,6 +51,21 @@ else
 	echo "up to date"
 fi
 
+# The object-storage tests run Azurite, the Azure Blob Storage emulator,
+# from the npm package azurite; installed the same way.
+step "Azurite (npm packages)"
+azurite_dir=internal/blobstore/testdata/azurite
+azurite_stamp="$azurite_dir/node_modules/.package-lock.json"
+if [[ ! -f "$azurite_stamp" || ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ||
+	"$azurite_dir/package.json" -nt "$azurite_stamp" ||
+	"$azurite_dir/package-lock.json" -nt "$azurite_stamp" ]]; then
+	./scripts/ensure-command.sh npm nodejs npm
+	(cd "$azurite_dir" && npm install --no-audit --no-fund)
+	touch "$azurite_stamp"
+else
+	echo "up to date"
+fi
+
 # The browser test of the web UI (cmd/retail-datagen/browser_test.go) runs
 # headless Chromium; it saves screenshots of each page in
 # test-artifacts/browser (browser-race for the race-enabled run).

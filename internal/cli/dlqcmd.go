@@ -29,6 +29,9 @@ acknowledged.`,
 		Example: `  retail-datagen dlq list -o ./retail`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := refuseURL("--out", out, "dead-lettered events are kept in a local folder"); err != nil {
+				return err
+			}
 			files, err := stream.DeadLetters(filepath.Join(out, "dlq"))
 			if err != nil {
 				return err
@@ -63,6 +66,9 @@ acknowledged.`,
 			raw, ok := s.(stream.RawSender)
 			if !ok {
 				return fmt.Errorf("--sink %q cannot replay encoded events", sinkSpec)
+			}
+			if err := refuseURL("--out", out, "dead-lettered events are kept in a local folder"); err != nil {
+				return err
 			}
 			n, err := stream.Replay(cmd.Context(), filepath.Join(out, "dlq"), raw)
 			if cerr := s.Close(); err == nil {

@@ -34,6 +34,7 @@ type runFlags struct {
 	cpuProfile string
 	force      bool
 	shard      string
+	staging    string
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
@@ -44,6 +45,7 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.BoolVar(&f.json, "json", false, "machine-readable progress and summary (JSON lines)")
 	fs.StringVar(&f.shard, "shard", "", "generate only shard K/N of the dataset (its DC networks; shard 0 also writes master data); `merge` combines the shards")
 	fs.BoolVar(&f.force, "force", false, "delete data of another configuration (or, for generate and master, any data) in --out and start over")
+	fs.StringVar(&f.staging, "staging", "", "with --out s3://, azblob:// or gs://: local folder files are written to before upload (default: a temporary folder)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	_ = fs.MarkHidden("cpuprofile")
 }
@@ -52,7 +54,7 @@ func (f *runFlags) register(cmd *cobra.Command) {
 func (f *runFlags) registerConfig(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVarP(&f.configFile, "config", "c", "", "configuration file (JSON or YAML); every key has a default")
-	fs.StringVarP(&f.out, "out", "o", "", "output folder (default \"data\"; config key output.dir)")
+	fs.StringVarP(&f.out, "out", "o", "", "output folder or object-storage URL: s3://, azblob://, abfss:// or gs://BUCKET/PREFIX (default \"data\"; config key output.dir)")
 	fs.StringVar(&f.seed, "seed", "", "random seed (default 42); same seed and config give identical files")
 	fs.StringVar(&f.scale, "scale", "", "volume preset: tiny, small, default or large; explicit volume keys win")
 	fs.StringVar(&f.start, "start", "", "first simulated day, YYYY-MM-DD (config historical.start_date)")

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/retail-datagen/retail-datagen/internal/blobstore"
 	"github.com/retail-datagen/retail-datagen/internal/generate"
 	"github.com/retail-datagen/retail-datagen/internal/jobs"
 	"github.com/retail-datagen/retail-datagen/internal/output"
@@ -105,13 +107,31 @@ func (a *app) prepare(cmd *cobra.Command, f *runFlags) (opts generate.Options, s
 	return opts, stop, nil
 }
 
-func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool) error {
+func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool) (err error) {
 	opts, stopProfile, err := a.prepare(cmd, f)
 	if err != nil {
 		return err
 	}
 	defer stopProfile()
 	cfg := opts.Config
+	target := cfg.Output.Dir
+	var remote *jobs.Remote
+	if blobstore.IsURL(target) {
+		if remote, err = a.openRemote(cmd.Context(), opts, f.staging); err != nil {
+			return err
+		}
+		defer remote.Close()
+		// Messages name the bucket without the URL's options.
+		target = remote.Store.Location().String()
+		// Generation writes to the staging folder; the uploader takes
+		// each file from there as soon as it is committed.
+		local := *cfg
+		local.Output.Dir, local.Paths.Master, local.Paths.Facts = remote.Dir, "", ""
+		opts.Config = &local
+		opts.Committed = remote.Committed
+		staging := remote.Dir
+		defer func() { err = renameRoot(err, staging, target) }()
+	}
 	plan, err := jobs.PlanGeneration(jobs.GenerateRequest{
 		Options: opts, Master: withMaster, Facts: withFacts, Force: f.force,
 		// facts without --end or --days runs up to yesterday.
@@ -120,13 +140,24 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 	if err != nil {
 		return err
 	}
+	if remote != nil && plan.Cleared {
+		if err := remote.Clear(cmd.Context()); err != nil {
+			return err
+		}
+	}
 	rep := a.reporter(f)
 	opts.Progress = rep
 	res, err := jobs.Generate(cmd.Context(), opts, plan)
+	if err == nil && remote != nil {
+		// The manifest and state go last, once every file they name is
+		// in the bucket.
+		err = remote.Publish(cmd.Context())
+	}
 	rep.Close()
 	if err != nil {
 		return err
 	}
+	res.Out = target
 	sum := summary{Summary: res, PeakRSSMB: peakRSSMB()}
 	switch {
 	case f.json:
@@ -149,7 +180,7 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 		case withFacts:
 			what = "Facts"
 		}
-		fmt.Fprintf(a.stdout, "%s written to %s (%s):\n", what, cfg.Output.Dir, opts.Layout().Opts.Format)
+		fmt.Fprintf(a.stdout, "%s written to %s (%s):\n", what, target, opts.Layout().Opts.Format)
 		for _, n := range names {
 			fmt.Fprintf(a.stdout, "  %-26s %14s rows\n", n, formatCount(sum.Tables[n]))
 		}
@@ -161,7 +192,7 @@ func (a *app) runJob(cmd *cobra.Command, f *runFlags, withMaster, withFacts bool
 		}
 		fmt.Fprintf(a.stdout, "%s rows, %.0f MB in %.1fs (%s rows/s, %.0f MB/s); manifest: %s\n", formatCount(sum.Rows),
 			float64(sum.Bytes)/1e6, sum.Seconds, formatCount(int64(sum.RowsPerSec)), sum.MBPerSec,
-			cfg.Output.Dir+"/"+output.ManifestName)
+			strings.TrimRight(target, "/")+"/"+output.ManifestName)
 	}
 	return nil
 }

@@ -5,11 +5,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/retail-datagen/retail-datagen/internal/blobstore"
+	"github.com/retail-datagen/retail-datagen/internal/config"
 	"github.com/retail-datagen/retail-datagen/internal/generate"
+	"github.com/retail-datagen/retail-datagen/internal/jobs"
 )
 
 func (a *app) mergeCmd() *cobra.Command {
-	var out string
+	var out, configFile string
 	cmd := &cobra.Command{
 		Use:   "merge",
 		Short: "Combine the manifests and states of the shards of a dataset",
@@ -20,10 +23,26 @@ own manifest.shard-K-of-N.json and state.shard-K-of-N.json. Once all N are done,
 merge writes manifest.json and state.json from them and removes the shard files.
 The result is byte for byte what a single process would have written.`,
 		Example: `  for k in 0 1 2; do retail-datagen generate --shard $k/3 -o ./retail & done; wait
-  retail-datagen merge -o ./retail`,
+  retail-datagen merge -o ./retail
+
+  # shards on several machines, into a bucket
+  retail-datagen generate --shard $K/4 -o s3://my-bucket/retail   # on machine K
+  retail-datagen merge -o s3://my-bucket/retail`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			n, err := generate.MergeShards(out)
+			var (
+				n   int
+				err error
+			)
+			if blobstore.IsURL(out) {
+				cfg, cerr := config.Load(config.LoadOptions{File: configFile, Environ: a.environ})
+				if cerr != nil {
+					return cerr
+				}
+				n, err = jobs.MergeRemote(cmd.Context(), out, credentials(cfg))
+			} else {
+				n, err = generate.MergeShards(out)
+			}
 			if err != nil {
 				return err
 			}
@@ -31,6 +50,7 @@ The result is byte for byte what a single process would have written.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&out, "out", "o", "data", "output folder holding the shards' files")
+	cmd.Flags().StringVarP(&out, "out", "o", "data", "output folder or object-storage URL (s3://, azblob://, abfss://, gs://) holding the shards' files")
+	cmd.Flags().StringVarP(&configFile, "config", "c", "", "configuration file, for storage.account_uri and storage.account_key")
 	return cmd
 }

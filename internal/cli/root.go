@@ -87,7 +87,7 @@ of precedence.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(a.generateCmd(), a.masterCmd(), a.factsCmd(), a.streamCmd(), a.dlqCmd(), a.kafkaSandboxCmd(), a.validateCmd(), a.stateCmd(), a.mergeCmd(), a.configCmd(), a.serveCmd(), a.versionCmd(), a.loadCmd())
+	root.AddCommand(a.generateCmd(), a.masterCmd(), a.factsCmd(), a.streamCmd(), a.dlqCmd(), a.kafkaSandboxCmd(), a.validateCmd(), a.stateCmd(), a.mergeCmd(), a.configCmd(), a.serveCmd(), a.versionCmd(), a.loadCmd(), a.exportCmd())
 	return root
 }
 

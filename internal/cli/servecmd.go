@@ -51,6 +51,9 @@ server after the requests in flight finish.`,
 			if err != nil {
 				return err
 			}
+			if err := refuseURL("--out", srv.OutputDir(), "serve browses and generates into a local folder; use `export` to copy it to object storage"); err != nil {
+				return err
+			}
 			m := jobs.NewManager()
 			defer m.Close()
 			srv.Control(m, a.version)

@@ -26,6 +26,9 @@ then 11-20 give the same files as 1-20 at once.`,
 	return cmd
 }
 
+// stateHint tells what to do instead of `state` on a bucket.
+const stateHint = "read state.json in the bucket with the cloud's tools; to start a bucket over, generate into it again with --force"
+
 func (a *app) stateShowCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
@@ -34,6 +37,9 @@ func (a *app) stateShowCmd() *cobra.Command {
 		Example: `  retail-datagen state show -o ./retail`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := refuseURL("--out", out, stateHint); err != nil {
+				return err
+			}
 			st, err := state.Read(out)
 			if err != nil {
 				return err
@@ -73,6 +79,9 @@ folder are left alone.`,
   retail-datagen state clear -o ./retail --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := refuseURL("--out", out, stateHint); err != nil {
+				return err
+			}
 			if !yes {
 				fmt.Fprintf(a.stderr, "Delete the generated data in %s (master/, facts/, manifest.json, state.json)? [y/N] ", out)
 				line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')

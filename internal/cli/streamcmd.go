@@ -76,6 +76,9 @@ exits.`,
 			}
 			defer stopProfile()
 			cfg := opts.Config
+			if err := refuseURL("--out", cfg.Output.Dir, "stream continues the checkpoint of a local output folder; generate into a folder (and `export` it to object storage)"); err != nil {
+				return err
+			}
 			var typeList []string
 			for _, t := range strings.Split(types, ",") {
 				if t = strings.TrimSpace(t); t != "" {

@@ -47,6 +47,9 @@ the number of days in the folder.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
+			if err := refuseURL("DIR", dir, "validate the local folder before `export`, or copy the bucket to a folder first (aws s3 sync, azcopy copy, gcloud storage rsync)"); err != nil {
+				return err
+			}
 			opts := validate.Options{Statistics: stats, MaxExamples: max}
 			for _, s := range strings.Split(skip, ",") {
 				if s = strings.TrimSpace(s); s != "" {

@@ -302,6 +302,11 @@ func (d *networkFiles) commitDay() error {
 				}
 				return fmt.Errorf("writing %s for %s: %w", f.table(), day, err)
 			}
+			// The object-storage uploader, if any, takes the file now;
+			// the manifest names it only after the run.
+			if err := d.o.committed(fi); err != nil {
+				return err
+			}
 			d.col.add(f.table(), day, fi)
 		}
 		d.o.Progress.Add(DaysTask, 1)

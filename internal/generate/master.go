@@ -32,6 +32,18 @@ type Options struct {
 	// K modulo N; shard 0 also writes the master data. Each shard records
 	// its files in its own manifest (see output.ShardManifestName).
 	Shard Shard
+	// Committed, when set, is called with every data file once it is
+	// committed, before the manifest names it (the object-storage
+	// uploader hooks in here). An error stops the job.
+	Committed func(output.FileInfo) error
+}
+
+// committed passes fi to the Committed hook, if any.
+func (o Options) committed(fi output.FileInfo) error {
+	if o.Committed == nil {
+		return nil
+	}
+	return o.Committed(fi)
 }
 
 // Shard is part K of N of a dataset; the zero value is the whole dataset.
@@ -160,6 +172,9 @@ func Master(ctx context.Context, o Options) (*MasterResult, error) {
 				return
 			}
 			fi, err := t.run(lay.MasterPath(t.table))
+			if err == nil {
+				err = o.committed(fi)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

@@ -38,6 +38,9 @@ type Plan struct {
 	Span        generate.Span
 	Note        string // why there is nothing to simulate
 	StateName   string // the state file of the run (per shard)
+	// Cleared reports that planning deleted the folder's generated data
+	// (--force); a run into object storage deletes the bucket's too.
+	Cleared bool
 }
 
 // PlanGeneration reads the output folder's state and decides what to
@@ -76,15 +79,17 @@ func PlanGeneration(req GenerateRequest) (*Plan, error) {
 		}
 		st, m = nil, nil
 	}
+	cleared := stale
 	if req.Force && !stale && req.Master {
 		if err := state.Clear(root); err != nil {
 			return nil, err
 		}
 		st, m = nil, nil
+		cleared = true
 	}
 	startT, endT := cfg.DateRange()
 	// Shard 0 writes the master data; the others rebuild it in memory.
-	p := &Plan{Epoch: civil.FromTime(startT), WriteMaster: req.Master && opts.Shard.K == 0, StateName: stateName}
+	p := &Plan{Epoch: civil.FromTime(startT), WriteMaster: req.Master && opts.Shard.K == 0, StateName: stateName, Cleared: cleared}
 	if !req.Facts {
 		return p, nil
 	}

@@ -158,7 +158,12 @@ func (m *Manager) StartJob(spec JobSpec) (JobStatus, error) {
 	go func() {
 		defer m.wg.Done()
 		sum, err := Generate(ctx, opts, plan)
+		cancel()
 		now := time.Now()
+		// The folder is released in the same step as the final state is
+		// published: a watcher that sees the job finished can start the
+		// next one at once.
+		m.mu.Lock()
 		j.mu.Lock()
 		j.finished, j.summary = &now, sum
 		switch {
@@ -173,8 +178,6 @@ func (m *Manager) StartJob(spec JobSpec) (JobStatus, error) {
 		j.changed = make(chan struct{})
 		state := j.state
 		j.mu.Unlock()
-		cancel()
-		m.mu.Lock()
 		m.active = nil
 		m.finished[state]++
 		m.mu.Unlock()
