@@ -35,36 +35,30 @@ if ! staticcheck -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
 fi
 staticcheck ./...
 
+# npm_install DIR MARKER installs the npm packages of DIR when MARKER (a
+# file under DIR/node_modules) is missing or the packages are older than
+# DIR's package.json / package-lock.json.
+npm_install() {
+	local dir=$1 marker=$2 stamp="$1/node_modules/.package-lock.json"
+	if [[ ! -f "$stamp" || ! -e "$dir/node_modules/$marker" ||
+		"$dir/package.json" -nt "$stamp" || "$dir/package-lock.json" -nt "$stamp" ]]; then
+		./scripts/ensure-command.sh npm nodejs npm
+		(cd "$dir" && npm install --no-audit --no-fund)
+		touch "$stamp"
+	else
+		echo "up to date"
+	fi
+}
+
 # The Event Hubs sink is tested against a small AMQP 1.0 endpoint written
-# for node with the npm package rhea; its packages are installed when they
-# are missing or older than its package.json / package-lock.json.
+# for node with the npm package rhea.
 step "AMQP test endpoint (npm packages)"
-amqp_endpoint=internal/stream/testdata/amqp-endpoint
-amqp_stamp="$amqp_endpoint/node_modules/.package-lock.json"
-if [[ ! -f "$amqp_stamp" || ! -d "$amqp_endpoint/node_modules/rhea" ||
-	"$amqp_endpoint/package.json" -nt "$amqp_stamp" ||
-	"$amqp_endpoint/package-lock.json" -nt "$amqp_stamp" ]]; then
-	./scripts/ensure-command.sh npm nodejs npm
-	(cd "$amqp_endpoint" && npm install --no-audit --no-fund)
-	touch "$amqp_stamp"
-else
-	echo "up to date"
-fi
+npm_install internal/stream/testdata/amqp-endpoint rhea
 
 # The object-storage tests run Azurite, the Azure Blob Storage emulator,
-# from the npm package azurite; installed the same way.
+# from the npm package azurite.
 step "Azurite (npm packages)"
-azurite_dir=internal/blobstore/testdata/azurite
-azurite_stamp="$azurite_dir/node_modules/.package-lock.json"
-if [[ ! -f "$azurite_stamp" || ! -x "$azurite_dir/node_modules/.bin/azurite-blob" ||
-	"$azurite_dir/package.json" -nt "$azurite_stamp" ||
-	"$azurite_dir/package-lock.json" -nt "$azurite_stamp" ]]; then
-	./scripts/ensure-command.sh npm nodejs npm
-	(cd "$azurite_dir" && npm install --no-audit --no-fund)
-	touch "$azurite_stamp"
-else
-	echo "up to date"
-fi
+npm_install internal/blobstore/testdata/azurite .bin/azurite-blob
 
 # The browser test of the web UI (cmd/retail-datagen/browser_test.go) runs
 # headless Chromium; it saves screenshots of each page in

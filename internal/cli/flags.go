@@ -162,6 +162,8 @@ func (a *app) jobOptions(cfg *config.Config, f *runFlags) (generate.Options, err
 		Version: a.version,
 		Tables:  tables,
 		Shard:   shard,
+		// One job per process: it may cap the collector's heap growth.
+		SoftMemoryLimit: true,
 	}, nil
 }
 

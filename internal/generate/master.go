@@ -32,6 +32,10 @@ type Options struct {
 	// K modulo N; shard 0 also writes the master data. Each shard records
 	// its files in its own manifest (see output.ShardManifestName).
 	Shard Shard
+	// SoftMemoryLimit, when set, makes a generation job cap the garbage
+	// collector's heap growth for the simulation (see jobs.Generate); the
+	// command line sets it, a long-lived server does not.
+	SoftMemoryLimit bool
 	// Committed, when set, is called with every data file once it is
 	// committed, before the manifest names it (the object-storage
 	// uploader hooks in here). An error stops the job.

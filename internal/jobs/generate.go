@@ -7,6 +7,9 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/retail-datagen/retail-datagen/internal/civil"
@@ -160,6 +163,9 @@ func Generate(ctx context.Context, opts generate.Options, plan *Plan) (*Summary,
 		}
 	}
 	if plan.RunFacts {
+		if opts.SoftMemoryLimit {
+			setSoftMemoryLimit()
+		}
 		res, err := generate.Facts(ctx, opts, data, plan.Span)
 		if err != nil {
 			return nil, err
@@ -186,4 +192,20 @@ func Generate(ctx context.Context, opts generate.Options, plan *Plan) (*Summary,
 	sum.RowsPerSec = float64(sum.Rows) / max(sum.Seconds, 1e-9)
 	sum.MBPerSec = float64(sum.Bytes) / 1e6 / max(sum.Seconds, 1e-9)
 	return sum, nil
+}
+
+// setSoftMemoryLimit caps the heap the garbage collector lets grow during
+// the simulation at three times what is in use once the master data is
+// built, and at least 768 MiB, unless GOMEMLIMIT is set: without it the
+// collector's headroom alone can take peak memory past 1 GiB at the
+// default scale in peak season. The limit is soft: the heap may exceed it,
+// at the price of more frequent collections.
+func setSoftMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	debug.SetMemoryLimit(max(768<<20, 3*int64(ms.HeapAlloc)))
 }
