@@ -30,7 +30,9 @@ type FactsResult struct {
 	States []*sim.NetworkState
 }
 
-// DaysTask is the progress task counting simulated network-days.
+// DaysTask is the progress task of the simulation: its total is days ×
+// networks, and each network-day adds its part of the network's share,
+// which is proportional to the network's work (see progressShares).
 const DaysTask = "simulated days"
 
 // Span is the part of the simulation a run writes: the days From..To, each
@@ -77,6 +79,7 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 	}
 	days := int64(end-start) + 1
 	o.Progress.Start(DaysTask, days*int64(len(nets)))
+	shares := progressShares(model, nets, days)
 	for _, t := range schema.Names(schema.Fact) {
 		if o.wants(t) {
 			o.Progress.Start(t, 0)
@@ -104,7 +107,7 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 				if span.Initial != nil {
 					from = span.Initial[ni]
 				}
-				st, err := runNetwork(ctx, o, lay, model, nets[ni], from, start, end, col)
+				st, err := runNetwork(ctx, o, lay, model, nets[ni], from, start, end, col, shares[ni])
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -173,7 +176,41 @@ func (c *collector) add(table string, day civil.Date, fi output.FileInfo) {
 	c.bytes += fi.Bytes
 }
 
-func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, from *sim.NetworkState, start, end civil.Date, col *collector) (*sim.NetworkState, error) {
+// progressShares splits the progress total, days × networks, between the
+// networks in proportion to their work, so that progress (and its ETA)
+// advances with the work done rather than with network-days, of which a
+// large network's cost many times a small one's. The shares add up to the
+// total exactly (largest remainders).
+func progressShares(model *sim.Model, nets []sim.Network, days int64) []int64 {
+	total := days * int64(len(nets))
+	work := make([]float64, len(nets))
+	sum := 0.0
+	for i, n := range nets {
+		work[i] = model.Work(n)
+		sum += work[i]
+	}
+	shares := make([]int64, len(nets))
+	rem := make([]float64, len(nets))
+	given := int64(0)
+	for i := range nets {
+		exact := float64(total) * work[i] / sum
+		shares[i] = int64(exact)
+		rem[i] = exact - float64(shares[i])
+		given += shares[i]
+	}
+	order := make([]int, len(nets))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rem[b], rem[a]) })
+	for k := 0; given < total; k++ {
+		shares[order[k%len(order)]]++
+		given++
+	}
+	return shares
+}
+
+func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, from *sim.NetworkState, start, end civil.Date, col *collector, share int64) (*sim.NetworkState, error) {
 	if from == nil {
 		from = model.InitialState(n)
 	}
@@ -184,7 +221,8 @@ func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Mo
 	if err != nil {
 		return nil, err
 	}
-	files := &networkFiles{o: o, lay: lay, shard: int(n.DCID), col: col, w: newFileWriter(writeQueueDepth)}
+	files := &networkFiles{o: o, lay: lay, shard: int(n.DCID), col: col, w: newFileWriter(writeQueueDepth),
+		first: start, days: int64(end-start) + 1, share: share}
 	sinks := files.sinks()
 	for day := start; day <= end; day++ {
 		files.day = day
@@ -268,12 +306,16 @@ func (w *fileWriter) close() error {
 // end of the day. Fields other than the writers' belong to the simulation's
 // goroutine; the writers and their output.Writer belong to w's goroutine.
 type networkFiles struct {
-	o      Options
-	lay    output.Layout
-	shard  int
-	col    *collector
-	w      *fileWriter
-	day    civil.Date
+	o     Options
+	lay   output.Layout
+	shard int
+	col   *collector
+	w     *fileWriter
+	day   civil.Date
+	// The network's share of the progress total, reported day by day.
+	first  civil.Date
+	days   int64
+	share  int64
 	all    []committer // every table's file, for abort
 	opened []committer // files with rows today
 }
@@ -309,7 +351,10 @@ func (d *networkFiles) commitDay() error {
 			}
 			d.col.add(f.table(), day, fi)
 		}
-		d.o.Progress.Add(DaysTask, 1)
+		// Day i of n reports share·(i+1)/n − share·i/n: the day's part of the
+		// network's share, adding up to the share exactly.
+		i := int64(day - d.first)
+		d.o.Progress.Add(DaysTask, d.share*(i+1)/d.days-d.share*i/d.days)
 		return nil
 	})
 }

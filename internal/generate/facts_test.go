@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/retail-datagen/retail-datagen/internal/civil"
@@ -12,6 +13,7 @@ import (
 	"github.com/retail-datagen/retail-datagen/internal/dict"
 	"github.com/retail-datagen/retail-datagen/internal/master"
 	"github.com/retail-datagen/retail-datagen/internal/output"
+	"github.com/retail-datagen/retail-datagen/internal/sim"
 )
 
 func tinyOptions(t *testing.T, dir string, workers int) Options {
@@ -101,5 +103,74 @@ func TestFactsWriteFailure(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, output.ManifestName)); err == nil {
 		t.Error("a failed run wrote a manifest")
+	}
+}
+
+// daysRecorder records the simulation task's progress.
+type daysRecorder struct {
+	mu           sync.Mutex
+	total, added int64
+	adds         int
+}
+
+func (r *daysRecorder) Start(task string, total int64) {
+	if task == DaysTask {
+		r.mu.Lock()
+		r.total = total
+		r.mu.Unlock()
+	}
+}
+
+func (r *daysRecorder) Add(task string, n int64) {
+	if task == DaysTask {
+		r.mu.Lock()
+		r.added += n
+		r.adds++
+		r.mu.Unlock()
+	}
+}
+
+func (r *daysRecorder) Finish(string) {}
+func (r *daysRecorder) Close()        {}
+
+// TestProgressWeightedByWork: the simulation's progress reaches its total
+// (days × networks) exactly, one report per network-day, and a network's
+// share follows its work.
+func TestProgressWeightedByWork(t *testing.T) {
+	o := tinyOptions(t, t.TempDir(), 2)
+	rec := &daysRecorder{}
+	o.Progress = rec
+	data, err := master.Generate(context.Background(), o.Config, o.Dict, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const days = 5
+	if _, err := runFacts(t, o, data, days); err != nil {
+		t.Fatal(err)
+	}
+	if rec.added != rec.total || rec.total == 0 {
+		t.Errorf("progress added %d of %d", rec.added, rec.total)
+	}
+	if rec.adds == 0 || rec.adds%days != 0 {
+		t.Errorf("%d reports, want one per network-day", rec.adds)
+	}
+	start := civil.DaysFromCivil(2025, 3, 1)
+	model, err := sim.NewModel(o.Config, data, start, start+days-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets := model.Networks()
+	shares := progressShares(model, nets, days)
+	var sum int64
+	for i, s := range shares {
+		sum += s
+		for j := range shares {
+			if model.Work(nets[i]) > model.Work(nets[j]) && s < shares[j] {
+				t.Errorf("network %d has more work but a smaller share (%d) than network %d (%d)", i, s, j, shares[j])
+			}
+		}
+	}
+	if sum != days*int64(len(nets)) {
+		t.Errorf("shares add up to %d, want %d", sum, days*len(nets))
 	}
 }
