@@ -32,6 +32,7 @@ type runFlags struct {
 	quiet      bool
 	json       bool
 	cpuProfile string
+	memProfile string
 	force      bool
 	shard      string
 	staging    string
@@ -48,6 +49,8 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.staging, "staging", "", "with --out s3://, azblob:// or gs://: local folder files are written to before upload (default: a temporary folder)")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	_ = fs.MarkHidden("cpuprofile")
+	fs.StringVar(&f.memProfile, "memprofile", "", "write an allocation profile (pprof) of the run to this file when it ends")
+	_ = fs.MarkHidden("memprofile")
 }
 
 // registerConfig registers only the flags that set configuration keys.
@@ -208,4 +211,29 @@ func startCPUProfile(path string) (stop func(), err error) {
 		return nil, fmt.Errorf("--cpuprofile: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// startProfiles starts the CPU profile and arranges the allocation profile
+// (every allocation since the process started, sampled) to be written when
+// stop is called. Empty paths profile nothing.
+func startProfiles(cpuPath, memPath string) (stop func(), err error) {
+	stopCPU, err := startCPUProfile(cpuPath)
+	if err != nil {
+		return nil, err
+	}
+	if memPath == "" {
+		return stopCPU, nil
+	}
+	f, err := os.Create(memPath)
+	if err != nil {
+		stopCPU()
+		return nil, fmt.Errorf("--memprofile: %w", err)
+	}
+	return func() {
+		stopCPU()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			fmt.Fprintf(os.Stderr, "--memprofile: %v\n", err)
+		}
+		f.Close()
+	}, nil
 }

@@ -92,7 +92,7 @@ type summary struct {
 }
 
 // prepare loads the configuration and the run's options, and starts the
-// CPU profile if asked; call stop when the run ends.
+// CPU and allocation profiles if asked; call stop when the run ends.
 func (a *app) prepare(cmd *cobra.Command, f *runFlags) (opts generate.Options, stop func(), err error) {
 	cfg, err := a.loadConfig(cmd, f)
 	if err != nil {
@@ -101,7 +101,7 @@ func (a *app) prepare(cmd *cobra.Command, f *runFlags) (opts generate.Options, s
 	if opts, err = a.jobOptions(cfg, f); err != nil {
 		return generate.Options{}, nil, err
 	}
-	if stop, err = startCPUProfile(f.cpuProfile); err != nil {
+	if stop, err = startProfiles(f.cpuProfile, f.memProfile); err != nil {
 		return generate.Options{}, nil, err
 	}
 	return opts, stop, nil

@@ -366,7 +366,8 @@ func (d *networkFiles) abort() {
 	}
 }
 
-// lazyFile is a sim.Sink that copies each batch and queues its writing.
+// lazyFile is a sim.Sink that takes each batch over (sim.Taker) and queues
+// its writing.
 type lazyFile[T any, PT rows.Row[T]] struct {
 	d      *networkFiles
 	name   string
@@ -377,6 +378,22 @@ type lazyFile[T any, PT rows.Row[T]] struct {
 	w    *output.Writer[T, PT] // writer side
 }
 
+// Take queues batch for writing and returns an empty batch for the next
+// rows: a written one when the writer has returned one, else a new one.
+func (f *lazyFile[T, PT]) Take(batch []T) ([]T, error) {
+	if len(batch) == 0 {
+		return batch, nil
+	}
+	var next []T
+	select {
+	case next = <-f.free:
+	default:
+		next = make([]T, 0, cap(batch))
+	}
+	return next[:0], f.queue(batch)
+}
+
+// Write copies batch and queues the copy, for callers that keep their batch.
 func (f *lazyFile[T, PT]) Write(batch []T) error {
 	if len(batch) == 0 {
 		return nil
@@ -387,7 +404,12 @@ func (f *lazyFile[T, PT]) Write(batch []T) error {
 	default:
 		buf = make([]T, 0, len(batch))
 	}
-	buf = append(buf[:0], batch...)
+	return f.queue(append(buf[:0], batch...))
+}
+
+// queue hands buf, which the simulation no longer touches, to the network's
+// file writer; the writer returns it to free once written.
+func (f *lazyFile[T, PT]) queue(buf []T) error {
 	if !f.opened {
 		f.opened = true
 		f.d.opened = append(f.d.opened, f)
@@ -437,7 +459,7 @@ func sink[T any, PT rows.Row[T]](d *networkFiles) sim.Sink[T] {
 	if !d.o.wants(name) {
 		return nil
 	}
-	f := &lazyFile[T, PT]{d: d, name: name, free: make(chan []T, 4)}
+	f := &lazyFile[T, PT]{d: d, name: name, free: make(chan []T, writeQueueDepth)}
 	d.all = append(d.all, f)
 	return f
 }

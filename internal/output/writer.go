@@ -59,8 +59,11 @@ type Options struct {
 	// from these options: codecs pool their encoders, and a zstd encoder
 	// holds megabytes of history, so one pool per job keeps memory flat.
 	codec compress.Codec
-	// bufs recycles the writers' 1 MiB output buffers across files.
+	// bufs recycles the writers' 1 MiB output buffers across files:
+	// *bufio.Writer for Parquet and gzip, *[]byte (raw) for plain text,
+	// which rows are encoded into directly.
 	bufs *sync.Pool
+	raw  *sync.Pool
 }
 
 // Normalize fills defaults and validates the combination.
@@ -98,6 +101,9 @@ func (o Options) Normalize() (Options, error) {
 	if o.bufs == nil {
 		o.bufs = &sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBufferSize) }}
 	}
+	if o.raw == nil {
+		o.raw = &sync.Pool{New: func() any { b := make([]byte, 0, writeBufferSize); return &b }}
+	}
 	return o, nil
 }
 
@@ -124,19 +130,27 @@ type Writer[T any, PT rows.Row[T]] struct {
 	path    string
 	tmp     *os.File
 	counter *countingWriter
-	buf     *bufio.Writer
+	buf     *bufio.Writer // Parquet and gzip
 	gz      *gzip.Writer
 	pq      *parquet.GenericWriter[T]
-	format  Format
-	line    []byte
-	rows    int64
-	done    bool
-	bufs    *sync.Pool
+	// out is plain text's buffer: rows are appended to it and it is
+	// written out when nearly full.
+	out    *[]byte
+	format Format
+	line   []byte
+	rows   int64
+	done   bool
+	bufs   *sync.Pool
+	raw    *sync.Pool
 }
 
 // writeBufferSize is the size of the writes to the file: large writes
 // cost the kernel less per byte.
 const writeBufferSize = 1 << 20
+
+// flushAt is when plain text's buffer is written out: early enough that
+// rows of up to 64 KiB never make it grow.
+const flushAt = writeBufferSize - 64<<10
 
 type countingWriter struct {
 	w io.Writer
@@ -170,8 +184,16 @@ func Create[T any, PT rows.Row[T]](path string, opts Options) (*Writer[T, PT], e
 	if err != nil {
 		return nil, fmt.Errorf("creating temporary file in %s: %w", dir, err)
 	}
-	w := &Writer[T, PT]{path: path, tmp: tmp, format: opts.Format, bufs: opts.bufs}
+	w := &Writer[T, PT]{path: path, tmp: tmp, format: opts.Format, bufs: opts.bufs, raw: opts.raw}
 	w.counter = &countingWriter{w: tmp, h: sha256.New()}
+	if opts.Format != Parquet && opts.Compression != "gzip" {
+		w.out = opts.raw.Get().(*[]byte)
+		*w.out = (*w.out)[:0]
+		if opts.Format == CSV {
+			*w.out = append(*w.out, PT(new(T)).CSVHeader()...)
+		}
+		return w, nil
+	}
 	w.buf = opts.bufs.Get().(*bufio.Writer)
 	w.buf.Reset(w.counter)
 	var sink io.Writer = w.buf
@@ -223,6 +245,9 @@ func (w *Writer[T, PT]) Write(batch []T) error {
 			return fmt.Errorf("writing %s: %w", w.path, err)
 		}
 	case CSV, JSONL:
+		if w.out != nil {
+			return w.writeText(batch)
+		}
 		var sink io.Writer = w.buf
 		if w.gz != nil {
 			sink = w.gz
@@ -238,6 +263,30 @@ func (w *Writer[T, PT]) Write(batch []T) error {
 			}
 		}
 	}
+	w.rows += int64(len(batch))
+	return nil
+}
+
+// writeText encodes batch straight into the output buffer, writing the
+// buffer out whenever it is nearly full.
+func (w *Writer[T, PT]) writeText(batch []T) error {
+	out := *w.out
+	csv := w.format == CSV
+	for i := range batch {
+		if csv {
+			out = PT(&batch[i]).AppendCSV(out)
+		} else {
+			out = PT(&batch[i]).AppendJSON(out)
+		}
+		if len(out) >= flushAt {
+			if _, err := w.counter.Write(out); err != nil {
+				*w.out = out[:0]
+				return fmt.Errorf("writing %s: %w", w.path, err)
+			}
+			out = out[:0]
+		}
+	}
+	*w.out = out
 	w.rows += int64(len(batch))
 	return nil
 }
@@ -264,7 +313,11 @@ func (w *Writer[T, PT]) Commit() (FileInfo, error) {
 			return fail(err)
 		}
 	}
-	if err := w.buf.Flush(); err != nil {
+	if w.out != nil {
+		if _, err := w.counter.Write(*w.out); err != nil {
+			return fail(err)
+		}
+	} else if err := w.buf.Flush(); err != nil {
 		return fail(err)
 	}
 	w.releaseBuffer()
@@ -302,6 +355,11 @@ func (w *Writer[T, PT]) Abort() {
 
 // releaseBuffer returns the output buffer to the pool, once.
 func (w *Writer[T, PT]) releaseBuffer() {
+	if w.out != nil {
+		*w.out = (*w.out)[:0]
+		w.raw.Put(w.out)
+		w.out = nil
+	}
 	if w.buf == nil {
 		return
 	}

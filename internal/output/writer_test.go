@@ -308,3 +308,65 @@ func BenchmarkWriter(b *testing.B) {
 		})
 	}
 }
+
+// TestTextAcrossBuffers: CSV and JSON Lines files much larger than the
+// output buffer, with rows far larger than its slack, hold exactly the
+// rows' encodings in order (the same bytes as the gzip path decompressed).
+func TestTextAcrossBuffers(t *testing.T) {
+	var all []rows.Truck
+	for i := range 40_000 {
+		plate := "P-" + strings.Repeat("x", i%50)
+		if i%9_999 == 0 {
+			plate = strings.Repeat("long, quoted ", 20_000) // 260 KB: more than the buffer's slack
+		}
+		all = append(all, rows.Truck{TruckID: int64(i + 1), LicensePlate: plate, DCID: int64(i % 7), CapacityUnits: int32(i)})
+	}
+	for _, f := range []Format{CSV, JSONL} {
+		var want []byte
+		if f == CSV {
+			want = append(want, rows.Truck{}.CSVHeader()...)
+		}
+		for i := range all {
+			if f == CSV {
+				want = all[i].AppendCSV(want)
+			} else {
+				want = all[i].AppendJSON(want)
+			}
+		}
+		if len(want) < 3*writeBufferSize {
+			t.Fatalf("only %d bytes: the test must cross several buffers", len(want))
+		}
+		dir := t.TempDir()
+		plain := filepath.Join(dir, "trucks"+string(f))
+		w, err := Create[rows.Truck](plain, Options{Format: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(all); i += 777 {
+			if err := w.Write(all[i:min(i+777, len(all))]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fi, err := w.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(plain)
+		if !bytes.Equal(got, want) || fi.Bytes != int64(len(want)) || fi.Rows != int64(len(all)) {
+			t.Fatalf("%s: %d bytes (info %d, %d rows), want %d bytes", f, len(got), fi.Bytes, fi.Rows, len(want))
+		}
+		gzPath := filepath.Join(dir, "trucks-gz"+string(f))
+		if _, err := WriteFile(gzPath, Options{Format: f, Compression: "gzip"}, all); err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := os.ReadFile(gzPath)
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unz, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(unz, want) {
+			t.Fatalf("%s: the gzip path holds other bytes (%v)", f, err)
+		}
+	}
+}

@@ -8,6 +8,14 @@ type Sink[T any] interface {
 	Write(batch []T) error
 }
 
+// A Taker is a Sink that takes each batch over instead of copying it: the
+// engine calls Take rather than Write, never touches the batch again, and
+// goes on with the empty slice Take returns (its capacity is the next
+// batch's size; a nil slice gets a new one).
+type Taker[T any] interface {
+	Take(batch []T) (next []T, err error)
+}
+
 // Sinks are the destinations of the store simulation's tables. A nil sink
 // drops its table: the simulation still runs, so the other tables are the
 // same as in a full run.
@@ -38,13 +46,21 @@ const batchRows = 2048
 type buffer[T any] struct {
 	rows []T
 	sink Sink[T]
+	take Taker[T] // the sink, when it takes batches over
 	err  *error
 }
 
-func newBuffer[T any](s Sink[T], err *error) buffer[T] {
+// newBuffer makes the buffer of sink s, reusing the rows of old if it
+// has room for a batch.
+func newBuffer[T any](s Sink[T], err *error, old []T) buffer[T] {
 	b := buffer[T]{sink: s, err: err}
 	if s != nil {
-		b.rows = make([]T, 0, batchRows)
+		if cap(old) >= batchRows {
+			b.rows = old[:0]
+		} else {
+			b.rows = make([]T, 0, batchRows)
+		}
+		b.take, _ = s.(Taker[T])
 	}
 	return b
 }
@@ -68,6 +84,15 @@ func (b *buffer[T]) flush() {
 		return
 	}
 	if *b.err == nil {
+		if b.take != nil {
+			next, err := b.take.Take(b.rows)
+			*b.err = err
+			if cap(next) == 0 {
+				next = make([]T, 0, batchRows)
+			}
+			b.rows = next[:0]
+			return
+		}
 		*b.err = b.sink.Write(b.rows)
 	}
 	b.rows = b.rows[:0]
@@ -98,25 +123,31 @@ type emitter struct {
 
 func newEmitter(s Sinks) *emitter {
 	e := &emitter{}
-	e.receipts = newBuffer(s.Receipts, &e.err)
-	e.lines = newBuffer(s.ReceiptLines, &e.err)
-	e.payments = newBuffer(s.Payments, &e.err)
-	e.promos = newBuffer(s.PromotionsApplied, &e.err)
-	e.storeInv = newBuffer(s.StoreInventoryTxn, &e.err)
-	e.stockouts = newBuffer(s.Stockouts, &e.err)
-	e.foot = newBuffer(s.FootTraffic, &e.err)
-	e.pings = newBuffer(s.BLEPings, &e.err)
-	e.zones = newBuffer(s.CustomerZoneChanges, &e.err)
-	e.ops = newBuffer(s.StoreOps, &e.err)
-	e.reorders = newBuffer(s.Reorders, &e.err)
-	e.dcInv = newBuffer(s.DCInventoryTxn, &e.err)
-	e.moves = newBuffer(s.TruckMoves, &e.err)
-	e.truckInv = newBuffer(s.TruckInventory, &e.err)
-	e.impressions = newBuffer(s.MarketingImpressions, &e.err)
-	e.orders = newBuffer(s.OnlineOrders, &e.err)
-	e.orderLines = newBuffer(s.OnlineOrderLines, &e.err)
-	e.disruptions = newBuffer(s.SupplyChainDisruptions, &e.err)
+	e.reset(s)
 	return e
+}
+
+// reset points the buffers at new sinks, keeping their rows' memory.
+func (e *emitter) reset(s Sinks) {
+	e.err = nil
+	e.receipts = newBuffer(s.Receipts, &e.err, e.receipts.rows)
+	e.lines = newBuffer(s.ReceiptLines, &e.err, e.lines.rows)
+	e.payments = newBuffer(s.Payments, &e.err, e.payments.rows)
+	e.promos = newBuffer(s.PromotionsApplied, &e.err, e.promos.rows)
+	e.storeInv = newBuffer(s.StoreInventoryTxn, &e.err, e.storeInv.rows)
+	e.stockouts = newBuffer(s.Stockouts, &e.err, e.stockouts.rows)
+	e.foot = newBuffer(s.FootTraffic, &e.err, e.foot.rows)
+	e.pings = newBuffer(s.BLEPings, &e.err, e.pings.rows)
+	e.zones = newBuffer(s.CustomerZoneChanges, &e.err, e.zones.rows)
+	e.ops = newBuffer(s.StoreOps, &e.err, e.ops.rows)
+	e.reorders = newBuffer(s.Reorders, &e.err, e.reorders.rows)
+	e.dcInv = newBuffer(s.DCInventoryTxn, &e.err, e.dcInv.rows)
+	e.moves = newBuffer(s.TruckMoves, &e.err, e.moves.rows)
+	e.truckInv = newBuffer(s.TruckInventory, &e.err, e.truckInv.rows)
+	e.impressions = newBuffer(s.MarketingImpressions, &e.err, e.impressions.rows)
+	e.orders = newBuffer(s.OnlineOrders, &e.err, e.orders.rows)
+	e.orderLines = newBuffer(s.OnlineOrderLines, &e.err, e.orderLines.rows)
+	e.disruptions = newBuffer(s.SupplyChainDisruptions, &e.err, e.disruptions.rows)
 }
 
 func (e *emitter) flush() error {

@@ -206,10 +206,6 @@ func (r *Runner) RunDay(ctx context.Context, day civil.Date, sinks Sinks) error 
 	return nil
 }
 
-func (e *emitter) reset(s Sinks) {
-	*e = *newEmitter(s)
-}
-
 // dayWeights sets each product's selling weight for day.
 func (r *Runner) dayWeights(day civil.Date) {
 	mult := r.m.cal.TagMultipliers(day, r.m.tags)
