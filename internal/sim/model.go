@@ -125,9 +125,12 @@ type Model struct {
 	supplierTrucks [2][]int
 	stores         []storeInfo
 	products       []productInfo
-	tags           []string
-	depts          []string
-	promos         []promoInfo
+	// productDept is each product's department, also in products: this
+	// compact copy keeps the zone lookup of every drawn product in cache.
+	productDept []uint8
+	tags        []string
+	depts       []string
+	promos      []promoInfo
 	// campaigns with at least one known channel.
 	campaigns []campaignInfo
 	// unitsScale turns mission × format factors into mean units per receipt.
@@ -203,6 +206,7 @@ func (m *Model) indexProducts() error {
 		return cmp.Compare(rng.Permute(k, uint64(a)), rng.Permute(k, uint64(b)))
 	})
 	m.products = make([]productInfo, n)
+	m.productDept = make([]uint8, n)
 	for r, i := range rank {
 		m.products[i].pop = 1 / math.Pow(float64(r+1)+5, 0.7)
 	}
@@ -214,6 +218,7 @@ func (m *Model) indexProducts() error {
 		}
 		info := &m.products[i]
 		info.id, info.price, info.dept, info.launch = p.ProductID, p.SalePrice, d, civil.Date(p.LaunchDate)
+		m.productDept[i] = d
 		info.perishable = m.depts[d] == dict.DeptGrocery
 		info.cold = p.RequiresRefrigeration
 		switch p.Taxability {

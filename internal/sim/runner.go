@@ -41,6 +41,10 @@ type Runner struct {
 	lines    []intent
 	basket   []saleLine
 	pings    []ping
+	// Per visitor of the hour, for its pings: the visit's trace id and
+	// the customer id (0: anonymous).
+	visTrace [][16]byte
+	visCust  []int64
 	pays     []rows.Payment
 	events   []checkout
 	returns  []PendingReturn
@@ -519,7 +523,7 @@ func (r *Runner) newVisitor(s *storeInfo, day civil.Date, h, i int, lo, window i
 	v.nz = 1
 	if v.buyer {
 		for _, it := range r.lines[v.lineLo:v.lineHi] {
-			z := s.deptZone[r.m.products[it.product].dept]
+			z := s.deptZone[r.m.productDept[it.product]]
 			if z >= 0 && !slices.Contains(v.zones[:v.nz], z) && int(v.nz) < len(v.zones)-1 {
 				v.zones[v.nz] = z
 				v.nz++
@@ -528,7 +532,7 @@ func (r *Runner) newVisitor(s *storeInfo, day civil.Date, h, i int, lo, window i
 	} else {
 		for range 1 + vr.IntN(3) {
 			p := r.drawProduct(missionQuick)
-			z := s.deptZone[r.m.products[p].dept]
+			z := s.deptZone[r.m.productDept[p]]
 			if z >= 0 && !slices.Contains(v.zones[:v.nz], z) && int(v.nz) < len(v.zones)-1 {
 				v.zones[v.nz] = z
 				v.nz++

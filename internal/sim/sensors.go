@@ -100,10 +100,18 @@ func (r *Runner) sensorPings(s *storeInfo, day civil.Date, h int) {
 		return
 	}
 	r.pings = r.pings[:0]
+	pd := placeDay(s.id, day)
+	r.visTrace = slices.Grow(r.visTrace[:0], len(r.visitors))[:len(r.visitors)]
+	r.visCust = slices.Grow(r.visCust[:0], len(r.visitors))[:len(r.visitors)]
 	for i := range r.visitors {
 		v := &r.visitors[i]
 		if !v.device {
 			continue
+		}
+		r.visTrace[i] = r.m.tk.trace(traceVisit, pd, uint64(h)<<32|uint64(i))
+		r.visCust[i] = 0
+		if v.cust >= 0 {
+			r.visCust[i] = r.m.data.Customers[v.cust].CustomerID
 		}
 		segs, n := timeline(v)
 		for k, sg := range segs[:n] {
@@ -115,18 +123,13 @@ func (r *Runner) sensorPings(s *storeInfo, day civil.Date, h int) {
 	}
 	// Time order: by second, then visitor, then sequence.
 	slices.Sort(r.pings)
-	pd := placeDay(s.id, day)
 	for _, pk := range r.pings {
 		p := struct {
 			sec, vis  int32
 			seq, zone int8
 		}{pk.sec(), pk.vis(), pk.seq(), pk.zone()}
 		v := &r.visitors[p.vis]
-		trace := r.m.tk.trace(traceVisit, pd, uint64(h)<<32|uint64(p.vis))
-		var cust int64
-		if v.cust >= 0 {
-			cust = r.m.data.Customers[v.cust].CustomerID
-		}
+		trace, cust := r.visTrace[p.vis], r.visCust[p.vis]
 		ts := day.Micros(int(p.sec))
 		// RSSI from a hash of the ping, so it does not depend on order.
 		rssi := -95 + int32(splitmix(trace64(trace)^uint64(p.seq))%66)
