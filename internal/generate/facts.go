@@ -95,6 +95,8 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 		firstErr error
 		wg       sync.WaitGroup
 	)
+	// Commits wait for the disk: a few more than the workers keep it busy.
+	commits := newCommitter(max(4, 2*o.Workers), 4*max(1, o.Workers))
 	next := make(chan int)
 	// One network per worker; each network's files are encoded and written
 	// by a goroutine of its own while it simulates (see fileWriter).
@@ -107,7 +109,7 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 				if span.Initial != nil {
 					from = span.Initial[ni]
 				}
-				st, err := runNetwork(ctx, o, lay, model, nets[ni], from, start, end, col, shares[ni])
+				st, err := runNetwork(ctx, o, lay, model, nets[ni], from, start, end, col, commits, shares[ni])
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -138,6 +140,9 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 	}
 	close(next)
 	wg.Wait()
+	if err := commits.close(); err != nil && firstErr == nil {
+		firstErr = err
+	}
 	if firstErr != nil {
 		return nil, firstErr
 	}
@@ -210,7 +215,7 @@ func progressShares(model *sim.Model, nets []sim.Network, days int64) []int64 {
 	return shares
 }
 
-func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, from *sim.NetworkState, start, end civil.Date, col *collector, share int64) (*sim.NetworkState, error) {
+func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, from *sim.NetworkState, start, end civil.Date, col *collector, commits *committer, share int64) (*sim.NetworkState, error) {
 	if from == nil {
 		from = model.InitialState(n)
 	}
@@ -221,7 +226,7 @@ func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Mo
 	if err != nil {
 		return nil, err
 	}
-	files := &networkFiles{o: o, lay: lay, shard: int(n.DCID), col: col, w: newFileWriter(writeQueueDepth),
+	files := &networkFiles{o: o, lay: lay, shard: int(n.DCID), col: col, w: newFileWriter(writeQueueDepth), commits: commits,
 		first: start, days: int64(end-start) + 1, share: share}
 	sinks := files.sinks()
 	for day := start; day <= end; day++ {
@@ -306,28 +311,40 @@ func (w *fileWriter) close() error {
 // end of the day. Fields other than the writers' belong to the simulation's
 // goroutine; the writers and their output.Writer belong to w's goroutine.
 type networkFiles struct {
-	o     Options
-	lay   output.Layout
-	shard int
-	col   *collector
-	w     *fileWriter
-	day   civil.Date
+	o       Options
+	lay     output.Layout
+	shard   int
+	col     *collector
+	w       *fileWriter
+	commits *committer
+	day     civil.Date
 	// The network's share of the progress total, reported day by day.
 	first  civil.Date
 	days   int64
 	share  int64
-	all    []committer // every table's file, for abort
-	opened []committer // files with rows today
+	all    []tableFile // every table's file, for abort
+	opened []tableFile // files with rows today
 }
 
-type committer interface {
+type tableFile interface {
 	table() string
 	newDay() // simulation side: the next rows start a new file
-	commit() (output.FileInfo, error)
+	// finish completes today's file on the writer goroutine and hands it
+	// over for its durable commit; the next rows start a new file.
+	finish() (pendingFile, error)
 	abort()
 }
 
-// commitDay queues the commit of the day's files and their recording.
+// pendingFile is a finished file waiting for its durable commit.
+type pendingFile interface {
+	Commit() (output.FileInfo, error)
+	Abort()
+}
+
+// commitDay queues the day's files: the network's writer finishes them (the
+// rest of their encoding), then the job's committer makes them durable,
+// renames them into place and records them, while the writer goes on with
+// the next day.
 func (d *networkFiles) commitDay() error {
 	files := slices.Clone(d.opened)
 	for _, f := range files {
@@ -336,27 +353,112 @@ func (d *networkFiles) commitDay() error {
 	d.opened = d.opened[:0]
 	day := d.day
 	return d.w.do(func() error {
+		if err := d.commits.err(); err != nil {
+			return err
+		}
+		pending := make([]pendingFile, 0, len(files))
 		for i, f := range files {
-			fi, err := f.commit()
+			p, err := f.finish()
 			if err != nil {
 				for _, g := range files[i+1:] {
 					g.abort()
 				}
+				for _, p := range pending {
+					p.Abort()
+				}
 				return fmt.Errorf("writing %s for %s: %w", f.table(), day, err)
 			}
-			// The object-storage uploader, if any, takes the file now;
-			// the manifest names it only after the run.
-			if err := d.o.committed(fi); err != nil {
-				return err
-			}
-			d.col.add(f.table(), day, fi)
+			pending = append(pending, p)
 		}
-		// Day i of n reports share·(i+1)/n − share·i/n: the day's part of the
-		// network's share, adding up to the share exactly.
-		i := int64(day - d.first)
-		d.o.Progress.Add(DaysTask, d.share*(i+1)/d.days-d.share*i/d.days)
+		d.commits.add(syncJob{
+			run: func() error {
+				for i, p := range pending {
+					fi, err := p.Commit()
+					if err != nil {
+						for _, q := range pending[i+1:] {
+							q.Abort()
+						}
+						return fmt.Errorf("writing %s for %s: %w", files[i].table(), day, err)
+					}
+					// The object-storage uploader, if any, takes the file
+					// now; the manifest names it only after the run.
+					if err := d.o.committed(fi); err != nil {
+						for _, q := range pending[i+1:] {
+							q.Abort()
+						}
+						return err
+					}
+					d.col.add(files[i].table(), day, fi)
+				}
+				// Day i of n reports share·(i+1)/n − share·i/n: the day's part
+				// of the network's share, adding up to the share exactly.
+				i := int64(day - d.first)
+				d.o.Progress.Add(DaysTask, d.share*(i+1)/d.days-d.share*i/d.days)
+				return nil
+			},
+			abort: func() {
+				for _, p := range pending {
+					p.Abort()
+				}
+			},
+		})
 		return nil
 	})
+}
+
+// committer makes finished files durable and visible (fsync, rename, fsync
+// of the folder) on a few goroutines of its own, for every network of a
+// job: waiting for the disk then overlaps the encoding of the next files,
+// and the file system can group the flushes of concurrent commits.
+type committer struct {
+	jobs   chan syncJob
+	wg     sync.WaitGroup
+	failed atomic.Pointer[error]
+}
+
+// syncJob commits a network-day's files (run), or discards them after an
+// earlier failure (abort).
+type syncJob struct {
+	run   func() error
+	abort func()
+}
+
+func newCommitter(goroutines, depth int) *committer {
+	c := &committer{jobs: make(chan syncJob, depth)}
+	for range goroutines {
+		c.wg.Add(1)
+		go func() {
+			defer c.wg.Done()
+			for j := range c.jobs {
+				if c.failed.Load() != nil {
+					j.abort()
+					continue
+				}
+				if err := j.run(); err != nil {
+					c.failed.CompareAndSwap(nil, &err)
+				}
+			}
+		}()
+	}
+	return c
+}
+
+// add queues j, waiting while the queue is full.
+func (c *committer) add(j syncJob) { c.jobs <- j }
+
+// err is the first error of a commit.
+func (c *committer) err() error {
+	if p := c.failed.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// close waits for the queued commits and returns the first error.
+func (c *committer) close() error {
+	close(c.jobs)
+	c.wg.Wait()
+	return c.err()
 }
 
 // abort discards uncommitted files; call it once the writer has stopped.
@@ -441,10 +543,13 @@ func (f *lazyFile[T, PT]) table() string { return f.name }
 
 func (f *lazyFile[T, PT]) newDay() { f.opened = false }
 
-func (f *lazyFile[T, PT]) commit() (output.FileInfo, error) {
+func (f *lazyFile[T, PT]) finish() (pendingFile, error) {
 	w := f.w
 	f.w = nil
-	return w.Commit()
+	if err := w.Finish(); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 func (f *lazyFile[T, PT]) abort() {

@@ -2,6 +2,7 @@ package generate
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,6 +104,65 @@ func TestFactsWriteFailure(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, output.ManifestName)); err == nil {
 		t.Error("a failed run wrote a manifest")
+	}
+}
+
+// TestFactsCommitFailure: files are made durable and renamed into place
+// by the job's committer, after the writer has moved on. A rename that
+// fails (a folder squats the file's name) and a Committed hook that fails
+// (as an upload would) both reach the caller, naming the file, and leave
+// no temporary file and no manifest.
+func TestFactsCommitFailure(t *testing.T) {
+	day2 := civil.DaysFromCivil(2025, 3, 2)
+	for _, tc := range []struct {
+		name string
+		prep func(t *testing.T, o *Options) string // returns what the error must name
+	}{
+		{"rename", func(t *testing.T, o *Options) string {
+			target := o.Layout().FactPath("payments", day2, 1, 0)
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return "dt=2025-03-02"
+		}},
+		{"hook", func(t *testing.T, o *Options) string {
+			o.Committed = func(fi output.FileInfo) error {
+				if strings.Contains(fi.Path, "stockouts") && strings.Contains(fi.Path, "dt=2025-03-03") {
+					return fmt.Errorf("upload of %s refused", fi.Path)
+				}
+				return nil
+			}
+			return "upload of"
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			o := tinyOptions(t, dir, 2)
+			want := tc.prep(t, &o)
+			data, err := master.Generate(context.Background(), o.Config, o.Dict, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = runFacts(t, o, data, 4)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("error = %v, want one naming %q", err, want)
+			}
+			err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if strings.HasSuffix(d.Name(), ".tmp") {
+					t.Errorf("temporary file left behind: %s", p)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, output.ManifestName)); err == nil {
+				t.Error("a failed run wrote a manifest")
+			}
+		})
 	}
 }
 
