@@ -370,3 +370,54 @@ func TestTextAcrossBuffers(t *testing.T) {
 		}
 	}
 }
+
+// TestFinishThenCommit: Finish completes the file without making it
+// visible; Commit then gives the same bytes as Commit alone; no row may be
+// written after Finish; Abort after Finish leaves nothing behind.
+func TestFinishThenCommit(t *testing.T) {
+	for _, f := range []Format{Parquet, CSV, JSONL} {
+		dir := t.TempDir()
+		whole, err := WriteFile(filepath.Join(dir, "whole"), Options{Format: f}, sampleTrucks())
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "split")
+		w, err := Create[rows.Truck](path, Options{Format: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(sampleTrucks()); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(sampleTrucks()); err == nil {
+			t.Errorf("%s: a write after Finish was accepted", f)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Fatalf("%s: file visible after Finish: %v", f, err)
+		}
+		fi, err := w.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.SHA256 != whole.SHA256 || fi.Rows != whole.Rows {
+			t.Errorf("%s: Finish then Commit wrote other bytes than Commit", f)
+		}
+
+		aborted, err := Create[rows.Truck](filepath.Join(dir, "aborted"), Options{Format: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = aborted.Write(sampleTrucks())
+		if err := aborted.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		aborted.Abort()
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 2 {
+			t.Errorf("%s: Abort after Finish left %d entries, want whole and split", f, len(entries))
+		}
+	}
+}
