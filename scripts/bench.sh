@@ -39,6 +39,7 @@ echo
 run() {
 	local scale=$1 format=$2 days=$3 workers=$4
 	rm -rf "$WORK/data"
+	sync # the previous run's write-back must not slow this one
 	local json
 	json=$(GOMAXPROCS=$workers /usr/bin/time -o "$WORK/time" -f '%e %U %S %M' \
 		"$bin" generate --scale "$scale" --days "$days" --format "$format" --workers "$workers" \
