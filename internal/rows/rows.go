@@ -76,21 +76,48 @@ func AppendPadded(b []byte, v int64, width int) []byte {
 
 // AppendUUID appends u as 8-4-4-4-12 lowercase hex.
 func AppendUUID(b []byte, u [16]byte) []byte {
-	const hex = "0123456789abcdef"
 	n := len(b)
 	b = slices.Grow(b, 36)[:n+36]
 	d := b[n : n+36 : n+36]
-	j := 0
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			d[j] = '-'
-			j++
-		}
-		d[j], d[j+1] = hex[c>>4], hex[c&15]
-		j += 2
-	}
+	putHex(d[0:2], u[0])
+	putHex(d[2:4], u[1])
+	putHex(d[4:6], u[2])
+	putHex(d[6:8], u[3])
+	d[8] = '-'
+	putHex(d[9:11], u[4])
+	putHex(d[11:13], u[5])
+	d[13] = '-'
+	putHex(d[14:16], u[6])
+	putHex(d[16:18], u[7])
+	d[18] = '-'
+	putHex(d[19:21], u[8])
+	putHex(d[21:23], u[9])
+	d[23] = '-'
+	putHex(d[24:26], u[10])
+	putHex(d[26:28], u[11])
+	putHex(d[28:30], u[12])
+	putHex(d[30:32], u[13])
+	putHex(d[32:34], u[14])
+	putHex(d[34:36], u[15])
 	return b
 }
+
+// putHex writes the two lowercase hex digits of c to d[0] and d[1].
+func putHex(d []byte, c byte) {
+	i := 2 * int(c)
+	d[0], d[1] = hexPairs[i], hexPairs[i+1]
+}
+
+// hexPairs holds the two lowercase hex digits of every byte value c at
+// 2*c and 2*c+1.
+const hexPairs = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" +
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f" +
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" +
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f" +
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" +
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf" +
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" +
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
 
 func appendQuotedUUID(b []byte, u [16]byte) []byte {
 	b = append(b, '"')
