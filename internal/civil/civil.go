@@ -5,6 +5,7 @@ package civil
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -33,7 +34,48 @@ func DaysFromCivil(y, m, d int) Date {
 }
 
 // Civil returns the year, month and day of the day number.
+//
+// It is the algorithm of C. Neri and L. Schneider, "Euclidean affine
+// functions and their application to calendar algorithms" (2022), in
+// unsigned 32-bit arithmetic: the day count is shifted by 82 eras of 400
+// years so that it is never negative, and the divisions become
+// multiplications. Days outside its range (years before -32800 or after
+// about 2.9 million) take civilWide.
 func (d Date) Civil() (y, m, day int) {
+	const (
+		eras  = 82
+		shift = 719468 + 146097*eras // n below is 0 on -32800-03-01
+		last  = 1<<30 - 1 - shift    // 4*n+3 below must not overflow
+	)
+	if d < -shift || d > last {
+		return d.civilWide()
+	}
+	n := uint32(int32(d) + shift)
+	// Century and day of the century.
+	n1 := 4*n + 3
+	// c = n1 / 146097 as the high word of n1 * ceil(2^64 / 146097), exact
+	// for n1 < 2^32 and faster than the compiler's 33-bit magic number.
+	c64, _ := bits.Mul64(uint64(n1), 1<<64/146097+1)
+	c := uint32(c64)
+	nc := (n1 - 146097*c) / 4
+	// Year of the century and day of the year (from March 1).
+	p2 := 2939745 * uint64(4*nc+3)
+	yy := 100*c + uint32(p2>>32)
+	ny := uint32(p2) / 2939745 / 4
+	// Month (March = 3) and day of the month; the 16-bit division again
+	// avoids a 33-bit magic number.
+	n3 := 2141*ny + 197913
+	mm, dd := n3>>16, uint32(uint16(n3)/2141)
+	if ny >= 306 { // January and February belong to the next year
+		yy++
+		mm -= 12
+	}
+	return int(yy) - 400*eras, int(mm), int(dd) + 1
+}
+
+// civilWide is Civil for every day number, by H. Hinnant's algorithm in
+// signed arithmetic.
+func (d Date) civilWide() (y, m, day int) {
 	z := int(d) + 719468
 	era := z
 	if era < 0 {
