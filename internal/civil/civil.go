@@ -125,17 +125,37 @@ func (d Date) String() string { return string(d.Append(nil)) }
 // Append appends YYYY-MM-DD.
 func (d Date) Append(b []byte) []byte {
 	y, m, day := d.Civil()
-	if y < 0 || y > 9999 {
+	if uint(y) > 9999 {
 		return fmt.Appendf(b, "%04d-%02d-%02d", y, m, day)
 	}
 	n := len(b)
 	b = slices.Grow(b, 10)[:n+10]
-	t := b[n : n+10 : n+10]
-	t[0], t[1], t[2], t[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
-	t[4], t[5], t[6], t[7] = '-', byte('0'+m/10), byte('0'+m%10), '-'
-	t[8], t[9] = byte('0'+day/10), byte('0'+day%10)
+	putDate(b[n:n+10:n+10], uint(y), uint(m), uint(day))
 	return b
 }
+
+// putDate writes YYYY-MM-DD to t[0:10] for y <= 9999.
+func putDate(t []byte, y, m, d uint) {
+	_ = t[9]
+	put2(t[0:2], y/100)
+	put2(t[2:4], y%100)
+	t[4] = '-'
+	put2(t[5:7], m)
+	t[7] = '-'
+	put2(t[8:10], d)
+}
+
+// put2 writes the two decimal digits of n < 100 to t[0] and t[1].
+func put2(t []byte, n uint) {
+	t[0], t[1] = pairs[2*n], pairs[2*n+1]
+}
+
+// pairs holds the two decimal digits of every n < 100 at 2*n and 2*n+1.
+const pairs = "0001020304050607080910111213141516171819" +
+	"2021222324252627282930313233343536373839" +
+	"4041424344454647484950515253545556575859" +
+	"6061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // ParseDate parses YYYY-MM-DD and rejects dates that do not exist.
 func ParseDate(s string) (Date, error) {
@@ -161,22 +181,31 @@ func AppendTimestamp(b []byte, micros int64, sep byte) []byte {
 		rem += MicrosPerDay
 		days--
 	}
-	b = Date(days).Append(b)
-	sec := int(rem / 1_000_000)
-	frac := int(rem % 1_000_000)
-	h, mi, s := sec/3600, sec/60%60, sec%60
-	n := len(b)
-	b = slices.Grow(b, 16)[:n+9]
-	t := b[n : n+9 : n+9]
-	t[0] = sep
-	t[1], t[2], t[3] = byte('0'+h/10), byte('0'+h%10), ':'
-	t[4], t[5], t[6] = byte('0'+mi/10), byte('0'+mi%10), ':'
-	t[7], t[8] = byte('0'+s/10), byte('0'+s%10)
-	if frac != 0 {
-		b = append(b, '.')
-		for div := 100000; div > 0; div /= 10 {
-			b = append(b, byte('0'+frac/div%10))
-		}
+	y, m, day := Date(days).Civil()
+	if uint(y) > 9999 {
+		b = Date(days).Append(b)
+	} else {
+		n := len(b)
+		b = slices.Grow(b, 26)[:n+10]
+		putDate(b[n:n+10:n+10], uint(y), uint(m), uint(day))
 	}
+	sec := uint(uint64(rem) / 1_000_000)
+	frac := uint(uint64(rem) % 1_000_000)
+	n := len(b)
+	b = slices.Grow(b, 16)[:n+16]
+	t := b[n : n+16 : n+16]
+	t[0] = sep
+	put2(t[1:3], sec/3600)
+	t[3] = ':'
+	put2(t[4:6], sec/60%60)
+	t[6] = ':'
+	put2(t[7:9], sec%60)
+	if frac == 0 {
+		return b[:n+9]
+	}
+	t[9] = '.'
+	put2(t[10:12], frac/10000)
+	put2(t[12:14], frac/100%100)
+	put2(t[14:16], frac%100)
 	return b
 }
