@@ -1,6 +1,10 @@
 package rows
 
-import "testing"
+import (
+	"math"
+	"strconv"
+	"testing"
+)
 
 // benchUUIDs are trace ids of varied bytes for BenchmarkAppendUUID.
 var benchUUIDs = [4][16]byte{
@@ -53,5 +57,41 @@ func BenchmarkAppendMoney(b *testing.B) {
 	for b.Loop() {
 		buf = AppendMoney(buf[:0], benchCents[i&7])
 		i++
+	}
+}
+
+// benchInts are column values by kind: small counts and ids, customer and
+// product ids, negative values such as RSSI, and epoch-sized values.
+var benchInts = []struct {
+	name string
+	v    [4]int64
+}{
+	{"small", [4]int64{4, 42, 7, 99}},
+	{"ids", [4]int64{123456, 9876543, 1200, 45321}},
+	{"negative", [4]int64{-67, -81, -5, -1234}},
+	{"large", [4]int64{1_740_830_400_000_000, math.MaxInt64, math.MinInt64, 98765432109}},
+}
+
+// BenchmarkAppendInt compares appendInt with strconv.AppendInt, which it
+// replaces.
+func BenchmarkAppendInt(b *testing.B) {
+	for _, in := range benchInts {
+		for _, f := range []struct {
+			name string
+			fn   func([]byte, int64) []byte
+		}{
+			{"appendInt", appendInt},
+			{"strconv", func(b []byte, v int64) []byte { return strconv.AppendInt(b, v, 10) }},
+		} {
+			b.Run(in.name+"/"+f.name, func(b *testing.B) {
+				buf := make([]byte, 0, 64)
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					buf = f.fn(buf[:0], in.v[i&3])
+					i++
+				}
+			})
+		}
 	}
 }
