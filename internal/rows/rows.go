@@ -7,6 +7,7 @@ package rows
 import (
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -26,17 +27,96 @@ type Row[T any] interface {
 // AppendMoney appends cents as a decimal amount with two places: 1234 → 12.34,
 // -5 → -0.05.
 func AppendMoney(b []byte, cents int64) []byte {
+	u := uint64(cents)
 	if cents < 0 {
-		b = append(b, '-')
-		if cents == -cents { // math.MinInt64 cannot be negated
-			return append(b, "92233720368547758.08"...)
-		}
-		cents = -cents
+		u = -u // math.MinInt64 too: 1<<63 as uint64
 	}
-	b = strconv.AppendInt(b, cents/100, 10)
-	c := cents % 100
-	return append(b, '.', byte('0'+c/10), byte('0'+c%10))
+	b = appendSigned(b, u/100, cents < 0)
+	r := u % 100
+	return append(b, '.', decimalPairs[2*r], decimalPairs[2*r+1])
 }
+
+// appendInt appends v in decimal, exactly as strconv.AppendInt(b, v, 10),
+// but writes the digits straight into b rather than through a buffer.
+func appendInt(b []byte, v int64) []byte {
+	u := uint64(v)
+	if v < 0 {
+		u = -u // math.MinInt64 too: 1<<63 as uint64
+	}
+	return appendSigned(b, u, v < 0)
+}
+
+// appendSigned appends u in decimal, after a minus sign when neg.
+func appendSigned(b []byte, u uint64, neg bool) []byte {
+	if neg {
+		b = append(b, '-')
+	}
+	if u < 100 {
+		if u < 10 {
+			return append(b, byte('0'+u))
+		}
+		return append(b, decimalPairs[2*u], decimalPairs[2*u+1])
+	}
+	n := decimalLen(u)
+	l := len(b)
+	b = slices.Grow(b, n)[:l+n]
+	d := b[l : l+n : l+n]
+	// Eight digits at a time in 32-bit arithmetic, as 64-bit divisions are
+	// slower.
+	for u >= 1e8 {
+		q := u / 1e8
+		r := uint32(u - q*1e8)
+		u = q
+		hi, lo := r/10000, r%10000
+		putPair(d, n-2, lo%100)
+		putPair(d, n-4, lo/100)
+		putPair(d, n-6, hi%100)
+		putPair(d, n-8, hi/100)
+		n -= 8
+	}
+	r := uint32(u)
+	for r >= 100 {
+		putPair(d, n-2, r%100)
+		r /= 100
+		n -= 2
+	}
+	if r >= 10 {
+		putPair(d, n-2, r)
+	} else {
+		d[n-1] = byte('0' + r)
+	}
+	return b
+}
+
+// putPair writes the two decimal digits of p < 100 to d[i] and d[i+1].
+func putPair(d []byte, i int, p uint32) {
+	_ = d[i+1]
+	d[i], d[i+1] = decimalPairs[2*p], decimalPairs[2*p+1]
+}
+
+// decimalLen returns the number of decimal digits of u > 0.
+func decimalLen(u uint64) int {
+	// 1233/4096 is just above log10(2), so t is the digit count or one less.
+	t := bits.Len64(u) * 1233 >> 12
+	if u >= powersOf10[t] {
+		t++
+	}
+	return t
+}
+
+// powersOf10 holds 10^i for i < 20; it is a constant table, never written.
+var powersOf10 = [20]uint64{
+	1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+}
+
+// decimalPairs holds the two decimal digits of every n < 100 at 2*n and
+// 2*n+1.
+const decimalPairs = "0001020304050607080910111213141516171819" +
+	"2021222324252627282930313233343536373839" +
+	"4041424344454647484950515253545556575859" +
+	"6061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // AppendDate appends a day number as YYYY-MM-DD.
 func AppendDate(b []byte, days int32) []byte { return civil.Date(days).Append(b) }
@@ -76,21 +156,48 @@ func AppendPadded(b []byte, v int64, width int) []byte {
 
 // AppendUUID appends u as 8-4-4-4-12 lowercase hex.
 func AppendUUID(b []byte, u [16]byte) []byte {
-	const hex = "0123456789abcdef"
 	n := len(b)
 	b = slices.Grow(b, 36)[:n+36]
 	d := b[n : n+36 : n+36]
-	j := 0
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			d[j] = '-'
-			j++
-		}
-		d[j], d[j+1] = hex[c>>4], hex[c&15]
-		j += 2
-	}
+	putHex(d[0:2], u[0])
+	putHex(d[2:4], u[1])
+	putHex(d[4:6], u[2])
+	putHex(d[6:8], u[3])
+	d[8] = '-'
+	putHex(d[9:11], u[4])
+	putHex(d[11:13], u[5])
+	d[13] = '-'
+	putHex(d[14:16], u[6])
+	putHex(d[16:18], u[7])
+	d[18] = '-'
+	putHex(d[19:21], u[8])
+	putHex(d[21:23], u[9])
+	d[23] = '-'
+	putHex(d[24:26], u[10])
+	putHex(d[26:28], u[11])
+	putHex(d[28:30], u[12])
+	putHex(d[30:32], u[13])
+	putHex(d[32:34], u[14])
+	putHex(d[34:36], u[15])
 	return b
 }
+
+// putHex writes the two lowercase hex digits of c to d[0] and d[1].
+func putHex(d []byte, c byte) {
+	i := 2 * int(c)
+	d[0], d[1] = hexPairs[i], hexPairs[i+1]
+}
+
+// hexPairs holds the two lowercase hex digits of every byte value c at
+// 2*c and 2*c+1.
+const hexPairs = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" +
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f" +
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" +
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f" +
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" +
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf" +
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" +
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
 
 func appendQuotedUUID(b []byte, u [16]byte) []byte {
 	b = append(b, '"')

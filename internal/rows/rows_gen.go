@@ -28,7 +28,7 @@ func (Geography) CSVHeader() string {
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *Geography) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.GeographyID, 10)
+	b = appendInt(b, r.GeographyID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.City)
 	b = append(b, ',')
@@ -46,14 +46,14 @@ func (r *Geography) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = appendCSVString(b, r.TimeZone)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.Population, 10)
+	b = appendInt(b, r.Population)
 	return append(b, '\n')
 }
 
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *Geography) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"geography_id\":"...)
-	b = strconv.AppendInt(b, r.GeographyID, 10)
+	b = appendInt(b, r.GeographyID)
 	b = append(b, ",\"city\":"...)
 	b = appendJSONString(b, r.City)
 	b = append(b, ",\"state\":"...)
@@ -71,7 +71,7 @@ func (r *Geography) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"time_zone\":"...)
 	b = appendJSONString(b, r.TimeZone)
 	b = append(b, ",\"population\":"...)
-	b = strconv.AppendInt(b, r.Population, 10)
+	b = appendInt(b, r.Population)
 	return append(b, "}\n"...)
 }
 
@@ -136,7 +136,7 @@ func (DistributionCenter) CSVHeader() string {
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *DistributionCenter) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.DCNumber)
 	b = append(b, ',')
@@ -144,7 +144,7 @@ func (r *DistributionCenter) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = appendCSVString(b, r.Address)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.GeographyID, 10)
+	b = appendInt(b, r.GeographyID)
 	b = append(b, ',')
 	b = appendFloat(b, r.Latitude)
 	b = append(b, ',')
@@ -155,7 +155,7 @@ func (r *DistributionCenter) AppendCSV(b []byte) []byte {
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *DistributionCenter) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"dc_id\":"...)
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ",\"dc_number\":"...)
 	b = appendJSONString(b, r.DCNumber)
 	b = append(b, ",\"name\":"...)
@@ -163,7 +163,7 @@ func (r *DistributionCenter) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"address\":"...)
 	b = appendJSONString(b, r.Address)
 	b = append(b, ",\"geography_id\":"...)
-	b = strconv.AppendInt(b, r.GeographyID, 10)
+	b = appendInt(b, r.GeographyID)
 	b = append(b, ",\"latitude\":"...)
 	b = appendFloat(b, r.Latitude)
 	b = append(b, ",\"longitude\":"...)
@@ -235,7 +235,7 @@ func (Store) CSVHeader() string {
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *Store) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.StoreNumber)
 	b = append(b, ',')
@@ -243,9 +243,9 @@ func (r *Store) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = appendCSVString(b, r.Address)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.GeographyID, 10)
+	b = appendInt(b, r.GeographyID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ',')
 	b = appendFloat(b, r.Latitude)
 	b = append(b, ',')
@@ -272,7 +272,7 @@ func (r *Store) AppendCSV(b []byte) []byte {
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *Store) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"store_id\":"...)
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ",\"store_number\":"...)
 	b = appendJSONString(b, r.StoreNumber)
 	b = append(b, ",\"name\":"...)
@@ -280,9 +280,9 @@ func (r *Store) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"address\":"...)
 	b = appendJSONString(b, r.Address)
 	b = append(b, ",\"geography_id\":"...)
-	b = strconv.AppendInt(b, r.GeographyID, 10)
+	b = appendInt(b, r.GeographyID)
 	b = append(b, ",\"dc_id\":"...)
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ",\"latitude\":"...)
 	b = appendFloat(b, r.Latitude)
 	b = append(b, ",\"longitude\":"...)
@@ -375,24 +375,24 @@ func (Truck) CSVHeader() string { return "truck_id,license_plate,refrigerated,dc
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *Truck) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = appendInt(b, r.TruckID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.LicensePlate)
 	b = append(b, ',')
 	b = strconv.AppendBool(b, r.Refrigerated)
 	b = append(b, ',')
 	if r.DCID != 0 {
-		b = strconv.AppendInt(b, r.DCID, 10)
+		b = appendInt(b, r.DCID)
 	}
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.CapacityUnits), 10)
+	b = appendInt(b, int64(r.CapacityUnits))
 	return append(b, '\n')
 }
 
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *Truck) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"truck_id\":"...)
-	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = appendInt(b, r.TruckID)
 	b = append(b, ",\"license_plate\":"...)
 	b = appendJSONString(b, r.LicensePlate)
 	b = append(b, ",\"refrigerated\":"...)
@@ -401,10 +401,10 @@ func (r *Truck) AppendJSON(b []byte) []byte {
 	if r.DCID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.DCID, 10)
+		b = appendInt(b, r.DCID)
 	}
 	b = append(b, ",\"capacity_units\":"...)
-	b = strconv.AppendInt(b, int64(r.CapacityUnits), 10)
+	b = appendInt(b, int64(r.CapacityUnits))
 	return append(b, "}\n"...)
 }
 
@@ -468,7 +468,7 @@ func (Customer) CSVHeader() string {
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *Customer) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.CustomerID, 10)
+	b = appendInt(b, r.CustomerID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.FirstName)
 	b = append(b, ',')
@@ -476,7 +476,7 @@ func (r *Customer) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = appendCSVString(b, r.Address)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.GeographyID, 10)
+	b = appendInt(b, r.GeographyID)
 	b = append(b, ',')
 	b = appendFloat(b, r.Latitude)
 	b = append(b, ',')
@@ -496,7 +496,7 @@ func (r *Customer) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendDate(b, r.SignupDate)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.HomeStoreID, 10)
+	b = appendInt(b, r.HomeStoreID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.PreferredStoreIDs)
 	return append(b, '\n')
@@ -505,7 +505,7 @@ func (r *Customer) AppendCSV(b []byte) []byte {
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *Customer) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"customer_id\":"...)
-	b = strconv.AppendInt(b, r.CustomerID, 10)
+	b = appendInt(b, r.CustomerID)
 	b = append(b, ",\"first_name\":"...)
 	b = appendJSONString(b, r.FirstName)
 	b = append(b, ",\"last_name\":"...)
@@ -513,7 +513,7 @@ func (r *Customer) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"address\":"...)
 	b = appendJSONString(b, r.Address)
 	b = append(b, ",\"geography_id\":"...)
-	b = strconv.AppendInt(b, r.GeographyID, 10)
+	b = appendInt(b, r.GeographyID)
 	b = append(b, ",\"latitude\":"...)
 	b = appendFloat(b, r.Latitude)
 	b = append(b, ",\"longitude\":"...)
@@ -533,7 +533,7 @@ func (r *Customer) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"signup_date\":"...)
 	b = appendQuotedDate(b, r.SignupDate)
 	b = append(b, ",\"home_store_id\":"...)
-	b = strconv.AppendInt(b, r.HomeStoreID, 10)
+	b = appendInt(b, r.HomeStoreID)
 	b = append(b, ",\"preferred_store_ids\":"...)
 	b = appendJSONString(b, r.PreferredStoreIDs)
 	return append(b, "}\n"...)
@@ -620,7 +620,7 @@ func (Product) CSVHeader() string {
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *Product) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.SKU)
 	b = append(b, ',')
@@ -655,7 +655,7 @@ func (r *Product) AppendCSV(b []byte) []byte {
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *Product) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"sku\":"...)
 	b = appendJSONString(b, r.SKU)
 	b = append(b, ",\"product_name\":"...)
@@ -758,7 +758,7 @@ func (Campaign) CSVHeader() string {
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *Campaign) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.CampaignID, 10)
+	b = appendInt(b, r.CampaignID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.Name)
 	b = append(b, ',')
@@ -777,7 +777,7 @@ func (r *Campaign) AppendCSV(b []byte) []byte {
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *Campaign) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"campaign_id\":"...)
-	b = strconv.AppendInt(b, r.CampaignID, 10)
+	b = appendInt(b, r.CampaignID)
 	b = append(b, ",\"name\":"...)
 	b = appendJSONString(b, r.Name)
 	b = append(b, ",\"campaign_type\":"...)
@@ -929,30 +929,30 @@ func (StoreInventoryInitial) CSVHeader() string {
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *StoreInventoryInitial) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.ReorderPoint), 10)
+	b = appendInt(b, int64(r.ReorderPoint))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.OrderUpTo), 10)
+	b = appendInt(b, int64(r.OrderUpTo))
 	return append(b, '\n')
 }
 
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *StoreInventoryInitial) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"store_id\":"...)
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"quantity\":"...)
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ",\"reorder_point\":"...)
-	b = strconv.AppendInt(b, int64(r.ReorderPoint), 10)
+	b = appendInt(b, int64(r.ReorderPoint))
 	b = append(b, ",\"order_up_to\":"...)
-	b = strconv.AppendInt(b, int64(r.OrderUpTo), 10)
+	b = appendInt(b, int64(r.OrderUpTo))
 	return append(b, "}\n"...)
 }
 
@@ -1005,30 +1005,30 @@ func (DCInventoryInitial) CSVHeader() string {
 
 // AppendCSV appends the row as one RFC 4180 CSV line.
 func (r *DCInventoryInitial) AppendCSV(b []byte) []byte {
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.ReorderPoint), 10)
+	b = appendInt(b, int64(r.ReorderPoint))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.OrderUpTo), 10)
+	b = appendInt(b, int64(r.OrderUpTo))
 	return append(b, '\n')
 }
 
 // AppendJSON appends the row as one JSON object and a newline.
 func (r *DCInventoryInitial) AppendJSON(b []byte) []byte {
 	b = append(b, "{\"dc_id\":"...)
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"quantity\":"...)
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ",\"reorder_point\":"...)
-	b = strconv.AppendInt(b, int64(r.ReorderPoint), 10)
+	b = appendInt(b, int64(r.ReorderPoint))
 	b = append(b, ",\"order_up_to\":"...)
-	b = strconv.AppendInt(b, int64(r.OrderUpTo), 10)
+	b = appendInt(b, int64(r.OrderUpTo))
 	return append(b, "}\n"...)
 }
 
@@ -1100,18 +1100,18 @@ func (r *Receipt) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ',')
 	if r.CustomerID != 0 {
-		b = strconv.AppendInt(b, r.CustomerID, 10)
+		b = appendInt(b, r.CustomerID)
 	}
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = appendInt(b, r.ReceiptID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.ReceiptType)
 	b = append(b, ',')
 	if r.OriginalReceiptID != 0 {
-		b = strconv.AppendInt(b, r.OriginalReceiptID, 10)
+		b = appendInt(b, r.OriginalReceiptID)
 	}
 	b = append(b, ',')
 	b = AppendMoney(b, r.Subtotal)
@@ -1124,10 +1124,10 @@ func (r *Receipt) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = appendCSVString(b, r.TenderType)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.ItemCount), 10)
+	b = appendInt(b, int64(r.ItemCount))
 	b = append(b, ',')
 	if r.CampaignID != 0 {
-		b = strconv.AppendInt(b, r.CampaignID, 10)
+		b = appendInt(b, r.CampaignID)
 	}
 	return append(b, '\n')
 }
@@ -1139,22 +1139,22 @@ func (r *Receipt) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"store_id\":"...)
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ",\"customer_id\":"...)
 	if r.CustomerID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.CustomerID, 10)
+		b = appendInt(b, r.CustomerID)
 	}
 	b = append(b, ",\"receipt_id\":"...)
-	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = appendInt(b, r.ReceiptID)
 	b = append(b, ",\"receipt_type\":"...)
 	b = appendJSONString(b, r.ReceiptType)
 	b = append(b, ",\"original_receipt_id\":"...)
 	if r.OriginalReceiptID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.OriginalReceiptID, 10)
+		b = appendInt(b, r.OriginalReceiptID)
 	}
 	b = append(b, ",\"subtotal\":"...)
 	b = AppendMoney(b, r.Subtotal)
@@ -1167,12 +1167,12 @@ func (r *Receipt) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"tender_type\":"...)
 	b = appendJSONString(b, r.TenderType)
 	b = append(b, ",\"item_count\":"...)
-	b = strconv.AppendInt(b, int64(r.ItemCount), 10)
+	b = appendInt(b, int64(r.ItemCount))
 	b = append(b, ",\"campaign_id\":"...)
 	if r.CampaignID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.CampaignID, 10)
+		b = appendInt(b, r.CampaignID)
 	}
 	return append(b, "}\n"...)
 }
@@ -1260,13 +1260,13 @@ func (r *ReceiptLine) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = appendInt(b, r.ReceiptID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.LineNumber), 10)
+	b = appendInt(b, int64(r.LineNumber))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ',')
 	b = AppendMoney(b, r.UnitPrice)
 	b = append(b, ',')
@@ -1289,13 +1289,13 @@ func (r *ReceiptLine) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"receipt_id\":"...)
-	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = appendInt(b, r.ReceiptID)
 	b = append(b, ",\"line_number\":"...)
-	b = strconv.AppendInt(b, int64(r.LineNumber), 10)
+	b = appendInt(b, int64(r.LineNumber))
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"quantity\":"...)
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ",\"unit_price\":"...)
 	b = AppendMoney(b, r.UnitPrice)
 	b = append(b, ",\"ext_price\":"...)
@@ -1389,14 +1389,14 @@ func (r *Payment) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.PaymentID, 10)
+	b = appendInt(b, r.PaymentID)
 	b = append(b, ',')
 	if r.ReceiptID != 0 {
-		b = strconv.AppendInt(b, r.ReceiptID, 10)
+		b = appendInt(b, r.ReceiptID)
 	}
 	b = append(b, ',')
 	if r.OrderID != 0 {
-		b = strconv.AppendInt(b, r.OrderID, 10)
+		b = appendInt(b, r.OrderID)
 	}
 	b = append(b, ',')
 	b = appendCSVString(b, r.PaymentMethod)
@@ -1409,7 +1409,7 @@ func (r *Payment) AppendCSV(b []byte) []byte {
 		b = appendCSVString(b, r.DeclineReason)
 	}
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.ProcessingMS), 10)
+	b = appendInt(b, int64(r.ProcessingMS))
 	return append(b, '\n')
 }
 
@@ -1420,18 +1420,18 @@ func (r *Payment) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"payment_id\":"...)
-	b = strconv.AppendInt(b, r.PaymentID, 10)
+	b = appendInt(b, r.PaymentID)
 	b = append(b, ",\"receipt_id\":"...)
 	if r.ReceiptID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.ReceiptID, 10)
+		b = appendInt(b, r.ReceiptID)
 	}
 	b = append(b, ",\"order_id\":"...)
 	if r.OrderID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.OrderID, 10)
+		b = appendInt(b, r.OrderID)
 	}
 	b = append(b, ",\"payment_method\":"...)
 	b = appendJSONString(b, r.PaymentMethod)
@@ -1446,7 +1446,7 @@ func (r *Payment) AppendJSON(b []byte) []byte {
 		b = appendJSONString(b, r.DeclineReason)
 	}
 	b = append(b, ",\"processing_ms\":"...)
-	b = strconv.AppendInt(b, int64(r.ProcessingMS), 10)
+	b = appendInt(b, int64(r.ProcessingMS))
 	return append(b, "}\n"...)
 }
 
@@ -1521,7 +1521,7 @@ func (r *PromotionApplied) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = appendInt(b, r.ReceiptID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.PromoCode)
 	b = append(b, ',')
@@ -1529,7 +1529,7 @@ func (r *PromotionApplied) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendMoney(b, r.Discount)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.ProductCount), 10)
+	b = appendInt(b, int64(r.ProductCount))
 	return append(b, '\n')
 }
 
@@ -1540,7 +1540,7 @@ func (r *PromotionApplied) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"receipt_id\":"...)
-	b = strconv.AppendInt(b, r.ReceiptID, 10)
+	b = appendInt(b, r.ReceiptID)
 	b = append(b, ",\"promo_code\":"...)
 	b = appendJSONString(b, r.PromoCode)
 	b = append(b, ",\"discount_type\":"...)
@@ -1548,7 +1548,7 @@ func (r *PromotionApplied) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"discount\":"...)
 	b = AppendMoney(b, r.Discount)
 	b = append(b, ",\"product_count\":"...)
-	b = strconv.AppendInt(b, int64(r.ProductCount), 10)
+	b = appendInt(b, int64(r.ProductCount))
 	return append(b, "}\n"...)
 }
 
@@ -1619,20 +1619,20 @@ func (r *StoreInventoryTxn) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.QtyDelta), 10)
+	b = appendInt(b, int64(r.QtyDelta))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.BalanceAfter), 10)
+	b = appendInt(b, int64(r.BalanceAfter))
 	b = append(b, ',')
 	b = appendCSVString(b, r.Reason)
 	b = append(b, ',')
 	b = appendCSVString(b, r.SourceType)
 	b = append(b, ',')
 	if r.SourceID != 0 {
-		b = strconv.AppendInt(b, r.SourceID, 10)
+		b = appendInt(b, r.SourceID)
 	}
 	return append(b, '\n')
 }
@@ -1644,13 +1644,13 @@ func (r *StoreInventoryTxn) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"store_id\":"...)
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"qty_delta\":"...)
-	b = strconv.AppendInt(b, int64(r.QtyDelta), 10)
+	b = appendInt(b, int64(r.QtyDelta))
 	b = append(b, ",\"balance_after\":"...)
-	b = strconv.AppendInt(b, int64(r.BalanceAfter), 10)
+	b = appendInt(b, int64(r.BalanceAfter))
 	b = append(b, ",\"reason\":"...)
 	b = appendJSONString(b, r.Reason)
 	b = append(b, ",\"source_type\":"...)
@@ -1659,7 +1659,7 @@ func (r *StoreInventoryTxn) AppendJSON(b []byte) []byte {
 	if r.SourceID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.SourceID, 10)
+		b = appendInt(b, r.SourceID)
 	}
 	return append(b, "}\n"...)
 }
@@ -1734,16 +1734,16 @@ func (r *Stockout) AppendCSV(b []byte) []byte {
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
 	if r.StoreID != 0 {
-		b = strconv.AppendInt(b, r.StoreID, 10)
+		b = appendInt(b, r.StoreID)
 	}
 	b = append(b, ',')
 	if r.DCID != 0 {
-		b = strconv.AppendInt(b, r.DCID, 10)
+		b = appendInt(b, r.DCID)
 	}
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.LostUnits), 10)
+	b = appendInt(b, int64(r.LostUnits))
 	b = append(b, ',')
 	if r.RestockedTS != 0 {
 		b = AppendTimestamp(b, r.RestockedTS, ' ')
@@ -1761,18 +1761,18 @@ func (r *Stockout) AppendJSON(b []byte) []byte {
 	if r.StoreID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.StoreID, 10)
+		b = appendInt(b, r.StoreID)
 	}
 	b = append(b, ",\"dc_id\":"...)
 	if r.DCID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.DCID, 10)
+		b = appendInt(b, r.DCID)
 	}
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"lost_units\":"...)
-	b = strconv.AppendInt(b, int64(r.LostUnits), 10)
+	b = appendInt(b, int64(r.LostUnits))
 	b = append(b, ",\"restocked_ts\":"...)
 	if r.RestockedTS == 0 {
 		b = append(b, "null"...)
@@ -1847,15 +1847,15 @@ func (r *FootTraffic) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.SensorID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.Zone)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Count), 10)
+	b = appendInt(b, int64(r.Count))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.DwellSeconds), 10)
+	b = appendInt(b, int64(r.DwellSeconds))
 	return append(b, '\n')
 }
 
@@ -1866,15 +1866,15 @@ func (r *FootTraffic) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"store_id\":"...)
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ",\"sensor_id\":"...)
 	b = appendJSONString(b, r.SensorID)
 	b = append(b, ",\"zone\":"...)
 	b = appendJSONString(b, r.Zone)
 	b = append(b, ",\"count\":"...)
-	b = strconv.AppendInt(b, int64(r.Count), 10)
+	b = appendInt(b, int64(r.Count))
 	b = append(b, ",\"dwell_seconds\":"...)
-	b = strconv.AppendInt(b, int64(r.DwellSeconds), 10)
+	b = appendInt(b, int64(r.DwellSeconds))
 	return append(b, "}\n"...)
 }
 
@@ -1944,17 +1944,17 @@ func (r *BLEPing) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.BeaconID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.DeviceID)
 	b = append(b, ',')
 	if r.CustomerID != 0 {
-		b = strconv.AppendInt(b, r.CustomerID, 10)
+		b = appendInt(b, r.CustomerID)
 	}
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.RSSI), 10)
+	b = appendInt(b, int64(r.RSSI))
 	b = append(b, ',')
 	b = appendCSVString(b, r.Zone)
 	return append(b, '\n')
@@ -1967,7 +1967,7 @@ func (r *BLEPing) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"store_id\":"...)
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ",\"beacon_id\":"...)
 	b = appendJSONString(b, r.BeaconID)
 	b = append(b, ",\"device_id\":"...)
@@ -1976,10 +1976,10 @@ func (r *BLEPing) AppendJSON(b []byte) []byte {
 	if r.CustomerID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.CustomerID, 10)
+		b = appendInt(b, r.CustomerID)
 	}
 	b = append(b, ",\"rssi\":"...)
-	b = strconv.AppendInt(b, int64(r.RSSI), 10)
+	b = appendInt(b, int64(r.RSSI))
 	b = append(b, ",\"zone\":"...)
 	b = appendJSONString(b, r.Zone)
 	return append(b, "}\n"...)
@@ -2052,12 +2052,12 @@ func (r *CustomerZoneChange) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.DeviceID)
 	b = append(b, ',')
 	if r.CustomerID != 0 {
-		b = strconv.AppendInt(b, r.CustomerID, 10)
+		b = appendInt(b, r.CustomerID)
 	}
 	b = append(b, ',')
 	b = appendCSVString(b, r.FromZone)
@@ -2073,14 +2073,14 @@ func (r *CustomerZoneChange) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"store_id\":"...)
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ",\"device_id\":"...)
 	b = appendJSONString(b, r.DeviceID)
 	b = append(b, ",\"customer_id\":"...)
 	if r.CustomerID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.CustomerID, 10)
+		b = appendInt(b, r.CustomerID)
 	}
 	b = append(b, ",\"from_zone\":"...)
 	b = appendJSONString(b, r.FromZone)
@@ -2159,25 +2159,25 @@ func (r *Reorder) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ReorderID, 10)
+	b = appendInt(b, r.ReorderID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.LocationType)
 	b = append(b, ',')
 	if r.StoreID != 0 {
-		b = strconv.AppendInt(b, r.StoreID, 10)
+		b = appendInt(b, r.StoreID)
 	}
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.OnHand), 10)
+	b = appendInt(b, int64(r.OnHand))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.InTransit), 10)
+	b = appendInt(b, int64(r.InTransit))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.ReorderPoint), 10)
+	b = appendInt(b, int64(r.ReorderPoint))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.OrderQty), 10)
+	b = appendInt(b, int64(r.OrderQty))
 	b = append(b, ',')
 	b = appendCSVString(b, r.Priority)
 	return append(b, '\n')
@@ -2190,27 +2190,27 @@ func (r *Reorder) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"reorder_id\":"...)
-	b = strconv.AppendInt(b, r.ReorderID, 10)
+	b = appendInt(b, r.ReorderID)
 	b = append(b, ",\"location_type\":"...)
 	b = appendJSONString(b, r.LocationType)
 	b = append(b, ",\"store_id\":"...)
 	if r.StoreID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.StoreID, 10)
+		b = appendInt(b, r.StoreID)
 	}
 	b = append(b, ",\"dc_id\":"...)
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"on_hand\":"...)
-	b = strconv.AppendInt(b, int64(r.OnHand), 10)
+	b = appendInt(b, int64(r.OnHand))
 	b = append(b, ",\"in_transit\":"...)
-	b = strconv.AppendInt(b, int64(r.InTransit), 10)
+	b = appendInt(b, int64(r.InTransit))
 	b = append(b, ",\"reorder_point\":"...)
-	b = strconv.AppendInt(b, int64(r.ReorderPoint), 10)
+	b = appendInt(b, int64(r.ReorderPoint))
 	b = append(b, ",\"order_qty\":"...)
-	b = strconv.AppendInt(b, int64(r.OrderQty), 10)
+	b = appendInt(b, int64(r.OrderQty))
 	b = append(b, ",\"priority\":"...)
 	b = appendJSONString(b, r.Priority)
 	return append(b, "}\n"...)
@@ -2293,20 +2293,20 @@ func (r *DCInventoryTxn) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.QtyDelta), 10)
+	b = appendInt(b, int64(r.QtyDelta))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.BalanceAfter), 10)
+	b = appendInt(b, int64(r.BalanceAfter))
 	b = append(b, ',')
 	b = appendCSVString(b, r.Reason)
 	b = append(b, ',')
 	b = appendCSVString(b, r.SourceType)
 	b = append(b, ',')
 	if r.SourceID != 0 {
-		b = strconv.AppendInt(b, r.SourceID, 10)
+		b = appendInt(b, r.SourceID)
 	}
 	return append(b, '\n')
 }
@@ -2318,13 +2318,13 @@ func (r *DCInventoryTxn) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"dc_id\":"...)
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"qty_delta\":"...)
-	b = strconv.AppendInt(b, int64(r.QtyDelta), 10)
+	b = appendInt(b, int64(r.QtyDelta))
 	b = append(b, ",\"balance_after\":"...)
-	b = strconv.AppendInt(b, int64(r.BalanceAfter), 10)
+	b = appendInt(b, int64(r.BalanceAfter))
 	b = append(b, ",\"reason\":"...)
 	b = appendJSONString(b, r.Reason)
 	b = append(b, ",\"source_type\":"...)
@@ -2333,7 +2333,7 @@ func (r *DCInventoryTxn) AppendJSON(b []byte) []byte {
 	if r.SourceID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.SourceID, 10)
+		b = appendInt(b, r.SourceID)
 	}
 	return append(b, "}\n"...)
 }
@@ -2411,16 +2411,16 @@ func (r *TruckMove) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ShipmentID, 10)
+	b = appendInt(b, r.ShipmentID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = appendInt(b, r.TruckID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.OriginType)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ',')
 	if r.StoreID != 0 {
-		b = strconv.AppendInt(b, r.StoreID, 10)
+		b = appendInt(b, r.StoreID)
 	}
 	b = append(b, ',')
 	b = appendCSVString(b, r.Status)
@@ -2429,7 +2429,7 @@ func (r *TruckMove) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.ETA, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Units), 10)
+	b = appendInt(b, int64(r.Units))
 	return append(b, '\n')
 }
 
@@ -2440,18 +2440,18 @@ func (r *TruckMove) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"shipment_id\":"...)
-	b = strconv.AppendInt(b, r.ShipmentID, 10)
+	b = appendInt(b, r.ShipmentID)
 	b = append(b, ",\"truck_id\":"...)
-	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = appendInt(b, r.TruckID)
 	b = append(b, ",\"origin_type\":"...)
 	b = appendJSONString(b, r.OriginType)
 	b = append(b, ",\"dc_id\":"...)
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ",\"store_id\":"...)
 	if r.StoreID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.StoreID, 10)
+		b = appendInt(b, r.StoreID)
 	}
 	b = append(b, ",\"status\":"...)
 	b = appendJSONString(b, r.Status)
@@ -2460,7 +2460,7 @@ func (r *TruckMove) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"eta\":"...)
 	b = appendQuotedTimestamp(b, r.ETA, 'T')
 	b = append(b, ",\"units\":"...)
-	b = strconv.AppendInt(b, int64(r.Units), 10)
+	b = appendInt(b, int64(r.Units))
 	return append(b, "}\n"...)
 }
 
@@ -2539,20 +2539,20 @@ func (r *TruckInventory) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ShipmentID, 10)
+	b = appendInt(b, r.ShipmentID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = appendInt(b, r.TruckID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ',')
 	b = appendCSVString(b, r.Action)
 	b = append(b, ',')
 	b = appendCSVString(b, r.LocationType)
 	b = append(b, ',')
 	if r.LocationID != 0 {
-		b = strconv.AppendInt(b, r.LocationID, 10)
+		b = appendInt(b, r.LocationID)
 	}
 	return append(b, '\n')
 }
@@ -2564,13 +2564,13 @@ func (r *TruckInventory) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"shipment_id\":"...)
-	b = strconv.AppendInt(b, r.ShipmentID, 10)
+	b = appendInt(b, r.ShipmentID)
 	b = append(b, ",\"truck_id\":"...)
-	b = strconv.AppendInt(b, r.TruckID, 10)
+	b = appendInt(b, r.TruckID)
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"quantity\":"...)
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ",\"action\":"...)
 	b = appendJSONString(b, r.Action)
 	b = append(b, ",\"location_type\":"...)
@@ -2579,7 +2579,7 @@ func (r *TruckInventory) AppendJSON(b []byte) []byte {
 	if r.LocationID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.LocationID, 10)
+		b = appendInt(b, r.LocationID)
 	}
 	return append(b, "}\n"...)
 }
@@ -2655,15 +2655,15 @@ func (r *SupplyChainDisruption) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.DisruptionID, 10)
+	b = appendInt(b, r.DisruptionID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.DisruptionType)
 	b = append(b, ',')
 	b = appendCSVString(b, r.Severity)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.ImpactPct), 10)
+	b = appendInt(b, int64(r.ImpactPct))
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.StartTS, ' ')
 	b = append(b, ',')
@@ -2678,15 +2678,15 @@ func (r *SupplyChainDisruption) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"disruption_id\":"...)
-	b = strconv.AppendInt(b, r.DisruptionID, 10)
+	b = appendInt(b, r.DisruptionID)
 	b = append(b, ",\"dc_id\":"...)
-	b = strconv.AppendInt(b, r.DCID, 10)
+	b = appendInt(b, r.DCID)
 	b = append(b, ",\"disruption_type\":"...)
 	b = appendJSONString(b, r.DisruptionType)
 	b = append(b, ",\"severity\":"...)
 	b = appendJSONString(b, r.Severity)
 	b = append(b, ",\"impact_pct\":"...)
-	b = strconv.AppendInt(b, int64(r.ImpactPct), 10)
+	b = appendInt(b, int64(r.ImpactPct))
 	b = append(b, ",\"start_ts\":"...)
 	b = appendQuotedTimestamp(b, r.StartTS, 'T')
 	b = append(b, ",\"end_ts\":"...)
@@ -2773,9 +2773,9 @@ func (r *OnlineOrder) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.OrderID, 10)
+	b = appendInt(b, r.OrderID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.CustomerID, 10)
+	b = appendInt(b, r.CustomerID)
 	b = append(b, ',')
 	b = AppendMoney(b, r.Subtotal)
 	b = append(b, ',')
@@ -2793,7 +2793,7 @@ func (r *OnlineOrder) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = appendCSVString(b, r.NodeType)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.NodeID, 10)
+	b = appendInt(b, r.NodeID)
 	b = append(b, ',')
 	if r.PickedTS != 0 {
 		b = AppendTimestamp(b, r.PickedTS, ' ')
@@ -2807,7 +2807,7 @@ func (r *OnlineOrder) AppendCSV(b []byte) []byte {
 		b = AppendTimestamp(b, r.DeliveredTS, ' ')
 	}
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.ItemCount), 10)
+	b = appendInt(b, int64(r.ItemCount))
 	return append(b, '\n')
 }
 
@@ -2818,9 +2818,9 @@ func (r *OnlineOrder) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"order_id\":"...)
-	b = strconv.AppendInt(b, r.OrderID, 10)
+	b = appendInt(b, r.OrderID)
 	b = append(b, ",\"customer_id\":"...)
-	b = strconv.AppendInt(b, r.CustomerID, 10)
+	b = appendInt(b, r.CustomerID)
 	b = append(b, ",\"subtotal\":"...)
 	b = AppendMoney(b, r.Subtotal)
 	b = append(b, ",\"discount\":"...)
@@ -2838,7 +2838,7 @@ func (r *OnlineOrder) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"node_type\":"...)
 	b = appendJSONString(b, r.NodeType)
 	b = append(b, ",\"node_id\":"...)
-	b = strconv.AppendInt(b, r.NodeID, 10)
+	b = appendInt(b, r.NodeID)
 	b = append(b, ",\"picked_ts\":"...)
 	if r.PickedTS == 0 {
 		b = append(b, "null"...)
@@ -2858,7 +2858,7 @@ func (r *OnlineOrder) AppendJSON(b []byte) []byte {
 		b = appendQuotedTimestamp(b, r.DeliveredTS, 'T')
 	}
 	b = append(b, ",\"item_count\":"...)
-	b = strconv.AppendInt(b, int64(r.ItemCount), 10)
+	b = appendInt(b, int64(r.ItemCount))
 	return append(b, "}\n"...)
 }
 
@@ -2951,13 +2951,13 @@ func (r *OnlineOrderLine) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.OrderID, 10)
+	b = appendInt(b, r.OrderID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.LineNumber), 10)
+	b = appendInt(b, int64(r.LineNumber))
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ',')
 	b = AppendMoney(b, r.UnitPrice)
 	b = append(b, ',')
@@ -2980,13 +2980,13 @@ func (r *OnlineOrderLine) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"order_id\":"...)
-	b = strconv.AppendInt(b, r.OrderID, 10)
+	b = appendInt(b, r.OrderID)
 	b = append(b, ",\"line_number\":"...)
-	b = strconv.AppendInt(b, int64(r.LineNumber), 10)
+	b = appendInt(b, int64(r.LineNumber))
 	b = append(b, ",\"product_id\":"...)
-	b = strconv.AppendInt(b, r.ProductID, 10)
+	b = appendInt(b, r.ProductID)
 	b = append(b, ",\"quantity\":"...)
-	b = strconv.AppendInt(b, int64(r.Quantity), 10)
+	b = appendInt(b, int64(r.Quantity))
 	b = append(b, ",\"unit_price\":"...)
 	b = AppendMoney(b, r.UnitPrice)
 	b = append(b, ",\"ext_price\":"...)
@@ -3080,9 +3080,9 @@ func (r *MarketingImpression) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.ImpressionID, 10)
+	b = appendInt(b, r.ImpressionID)
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.CampaignID, 10)
+	b = appendInt(b, r.CampaignID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.Channel)
 	b = append(b, ',')
@@ -3091,7 +3091,7 @@ func (r *MarketingImpression) AppendCSV(b []byte) []byte {
 	b = appendCSVString(b, r.CustomerAdID)
 	b = append(b, ',')
 	if r.CustomerID != 0 {
-		b = strconv.AppendInt(b, r.CustomerID, 10)
+		b = appendInt(b, r.CustomerID)
 	}
 	b = append(b, ',')
 	b = appendCSVString(b, r.Device)
@@ -3107,9 +3107,9 @@ func (r *MarketingImpression) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"impression_id\":"...)
-	b = strconv.AppendInt(b, r.ImpressionID, 10)
+	b = appendInt(b, r.ImpressionID)
 	b = append(b, ",\"campaign_id\":"...)
-	b = strconv.AppendInt(b, r.CampaignID, 10)
+	b = appendInt(b, r.CampaignID)
 	b = append(b, ",\"channel\":"...)
 	b = appendJSONString(b, r.Channel)
 	b = append(b, ",\"creative_id\":"...)
@@ -3120,7 +3120,7 @@ func (r *MarketingImpression) AppendJSON(b []byte) []byte {
 	if r.CustomerID == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = strconv.AppendInt(b, r.CustomerID, 10)
+		b = appendInt(b, r.CustomerID)
 	}
 	b = append(b, ",\"device\":"...)
 	b = appendJSONString(b, r.Device)
@@ -3195,7 +3195,7 @@ func (r *StoreOp) AppendCSV(b []byte) []byte {
 	b = append(b, ',')
 	b = AppendTimestamp(b, r.EventTS, ' ')
 	b = append(b, ',')
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ',')
 	b = appendCSVString(b, r.Operation)
 	return append(b, '\n')
@@ -3208,7 +3208,7 @@ func (r *StoreOp) AppendJSON(b []byte) []byte {
 	b = append(b, ",\"event_ts\":"...)
 	b = appendQuotedTimestamp(b, r.EventTS, 'T')
 	b = append(b, ",\"store_id\":"...)
-	b = strconv.AppendInt(b, r.StoreID, 10)
+	b = appendInt(b, r.StoreID)
 	b = append(b, ",\"operation\":"...)
 	b = appendJSONString(b, r.Operation)
 	return append(b, "}\n"...)

@@ -171,9 +171,9 @@ func zero(t schema.Type) string {
 func appendText(t schema.Type, field, flavor string) string {
 	switch t {
 	case schema.Int64:
-		return fmt.Sprintf("strconv.AppendInt(b, %s, 10)", field)
+		return fmt.Sprintf("appendInt(b, %s)", field)
 	case schema.Int32:
-		return fmt.Sprintf("strconv.AppendInt(b, int64(%s), 10)", field)
+		return fmt.Sprintf("appendInt(b, int64(%s))", field)
 	case schema.Float64:
 		return fmt.Sprintf("appendFloat(b, %s)", field)
 	case schema.Bool:
