@@ -223,3 +223,75 @@ func TestTypesFilter(t *testing.T) {
 		t.Error("unknown type accepted")
 	}
 }
+
+// TestFilteredEnvelopes: every envelope, payload included, is the same in a
+// stream of a few types as in the full stream, although the filtered
+// stream keeps fewer rows; and every payload is its event's own row: the
+// envelope's trace and time are the row's (a disruption_ended event is at
+// the row's end_ts).
+func TestFilteredEnvelopes(t *testing.T) {
+	start, end := civil.DaysFromCivil(2025, 11, 24), civil.DaysFromCivil(2025, 11, 30)
+	m := newModel(t, nil, start, end)
+	states := initial(m)
+	types := []string{"receipt_line_added", "inventory_updated", "truck_arrived", "ad_impression", "online_order_shipped", "disruption_ended"}
+	all, err := NewEngine(m, clone(t, states), nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	some, err := NewEngine(m, clone(t, states), types, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest := IngestTime(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	seen := map[string]int{}
+	for day := start; day <= end; day++ {
+		ea, err := all.Day(t.Context(), day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, e := range ea {
+			env := e.AppendJSON(nil, ingest)
+			var v struct {
+				Trace   string `json:"trace_id"`
+				TS      string `json:"event_ts"`
+				Payload struct {
+					Trace string `json:"trace_id"`
+					TS    string `json:"event_ts"`
+					End   string `json:"end_ts"`
+				} `json:"payload"`
+			}
+			if err := json.Unmarshal(env, &v); err != nil {
+				t.Fatalf("%s: %v", env, err)
+			}
+			ts := v.Payload.TS
+			if e.Type() == "disruption_ended" {
+				ts = v.Payload.End
+			}
+			if v.Trace != v.Payload.Trace || v.TS != ts {
+				t.Fatalf("event %s: the payload is not the event's row: %s", e.ID(), env)
+			}
+			if slices.Contains(types, e.Type()) {
+				want[e.ID()] = string(env)
+			}
+		}
+		es, err := some.Day(t.Context(), day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) != len(want) {
+			t.Fatalf("%s: %d filtered events, want %d", day, len(es), len(want))
+		}
+		for _, e := range es {
+			if got := string(e.AppendJSON(nil, ingest)); got != want[e.ID()] {
+				t.Fatalf("%s: filtered envelope\n%s\nwant\n%s", e.ID(), got, want[e.ID()])
+			}
+			seen[e.Type()]++
+		}
+	}
+	for _, typ := range types {
+		if seen[typ] == 0 {
+			t.Errorf("no %s event in a week", typ)
+		}
+	}
+}
