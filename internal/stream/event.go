@@ -75,11 +75,7 @@ func (e *Event) ID() string { return string(e.AppendID(nil)) }
 
 // AppendID appends the event id.
 func (e *Event) AppendID(b []byte) []byte {
-	y, m, d := e.src.day.Civil()
-	b = rows.AppendPadded(b, int64(y*10000+m*100+d), 8)
-	b = append(b, '-')
-	b = rows.AppendPadded(b, e.src.dcID, 5)
-	b = append(b, '-')
+	b = append(b, e.src.idPrefix...)
 	b = append(b, streamTables[e.table].code...)
 	b = append(b, '-')
 	return rows.AppendPadded(b, int64(e.n), 7)
@@ -273,10 +269,13 @@ func (s *tableSink[T, PT]) typeIndex(typ string) int8 {
 // collector gathers the events of one network-day, and their rows by
 // table. It is reused from day to day.
 type collector struct {
-	day    civil.Date
-	dcID   int64
-	types  map[string]bool // nil: every type
-	events []Event
+	day   civil.Date
+	dcID  int64
+	types map[string]bool // nil: every type
+	// idPrefix is the start of the ids of the network-day's events:
+	// DAY-DC-.
+	idPrefix []byte
+	events   []Event
 	// order lists the events in the stream's order, once finished.
 	order  []sortKey
 	tables [len(streamTables)]rowTable
@@ -298,6 +297,11 @@ func (c *collector) wants(typ string) bool { return c.types == nil || c.types[ty
 // reset starts the network-day of day.
 func (c *collector) reset(day civil.Date) {
 	c.day, c.events = day, c.events[:0]
+	y, m, d := day.Civil()
+	c.idPrefix = rows.AppendPadded(c.idPrefix[:0], int64(y*10000+m*100+d), 8)
+	c.idPrefix = append(c.idPrefix, '-')
+	c.idPrefix = rows.AppendPadded(c.idPrefix, c.dcID, 5)
+	c.idPrefix = append(c.idPrefix, '-')
 	for _, t := range c.tables {
 		t.reset()
 	}
