@@ -17,9 +17,11 @@ type Engine struct {
 	runners []*sim.Runner
 	types   map[string]bool
 	workers int
-	// Reused from day to day.
-	cols []*collector
-	out  []*Event
+	// Reused from day to day: the networks' events and rows, sort keys
+	// for each worker, and the day's order.
+	cols    []*collector
+	scratch [][]sortKey
+	out     []*Event
 }
 
 // NewEngine starts the networks from their states (in network order).
@@ -30,6 +32,7 @@ func NewEngine(model *sim.Model, states []*sim.NetworkState, types []string, wor
 		return nil, fmt.Errorf("the checkpoint has %d networks, the configuration %d", len(states), len(nets))
 	}
 	e := &Engine{model: model, workers: max(1, workers)}
+	e.scratch = make([][]sortKey, e.workers)
 	if len(types) > 0 {
 		e.types = map[string]bool{}
 		for _, t := range types {
@@ -65,19 +68,23 @@ func (e *Engine) States() []*sim.NetworkState {
 // events are valid until the next call.
 func (e *Engine) Day(ctx context.Context, day civil.Date) ([]*Event, error) {
 	errs := make([]error, len(e.runners))
-	sem := make(chan struct{}, e.workers)
+	// The free workers, by index in e.scratch.
+	free := make(chan int, e.workers)
+	for w := range e.workers {
+		free <- w
+	}
 	var wg sync.WaitGroup
 	for i, r := range e.runners {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+			w := <-free
+			defer func() { free <- w }()
 			c := e.cols[i]
 			c.reset(day)
 			errs[i] = r.RunDay(ctx, day, c.sinks)
 			c.disruptionsEnded(r.State().Disruptions)
-			c.finish()
+			c.finish(&e.scratch[w])
 		}()
 	}
 	wg.Wait()
@@ -92,17 +99,14 @@ func (e *Engine) Day(ctx context.Context, day civil.Date) ([]*Event, error) {
 	return e.out, nil
 }
 
-// merge appends the events of the networks, each listed in the stream's
-// order, in the stream's order (by Key).
+// merge appends the events of the networks, each in the stream's order, in
+// the stream's order (by Key).
 func merge(out []*Event, cols []*collector) []*Event {
 	// A binary heap of the networks' next events, least key first.
 	type head struct {
 		key  EventKey
 		net  int
-		next int // in the network's order
-	}
-	keyOf := func(c *collector, k sortKey) EventKey {
-		return EventKey{k.order, uint64(c.dcID)<<32 | k.posIdx>>32}
+		next int // index in the network's events
 	}
 	h := make([]head, 0, len(cols))
 	down := func(i int) {
@@ -122,8 +126,8 @@ func merge(out []*Event, cols []*collector) []*Event {
 		}
 	}
 	for ni, c := range cols {
-		if len(c.order) > 0 {
-			h = append(h, head{keyOf(c, c.order[0]), ni, 0})
+		if len(c.events) > 0 {
+			h = append(h, head{c.events[0].Key(), ni, 0})
 		}
 	}
 	for i := len(h)/2 - 1; i >= 0; i-- {
@@ -131,10 +135,10 @@ func merge(out []*Event, cols []*collector) []*Event {
 	}
 	for len(h) > 0 {
 		top := &h[0]
-		c := cols[top.net]
-		out = append(out, &c.events[c.order[top.next].idx()])
-		if top.next++; top.next < len(c.order) {
-			top.key = keyOf(c, c.order[top.next])
+		evs := cols[top.net].events
+		out = append(out, &evs[top.next])
+		if top.next++; top.next < len(evs) {
+			top.key = evs[top.next].Key()
 		} else {
 			h[0] = h[len(h)-1]
 			h = h[:len(h)-1]

@@ -275,9 +275,8 @@ type collector struct {
 	// idPrefix is the start of the ids of the network-day's events:
 	// DAY-DC-.
 	idPrefix []byte
-	events   []Event
-	// order lists the events in the stream's order, once finished.
-	order  []sortKey
+	// events are in the stream's order once finished.
+	events []Event
 	tables [len(streamTables)]rowTable
 	sinks  sim.Sinks
 	ended  *tableSink[rows.SupplyChainDisruption, *rows.SupplyChainDisruption]
@@ -318,11 +317,11 @@ type sortKey struct {
 
 func (k sortKey) idx() int { return int(uint32(k.posIdx)) }
 
-// finish lists the network-day's events in the stream's order (the DC is
-// the same for all: event time, kind, row position), and lets go of what
-// the rows of a busier day pointed to.
-func (c *collector) finish() {
-	keys := slices.Grow(c.order[:0], len(c.events))
+// finish puts the network-day's events in the stream's order (the DC is
+// the same for all: event time, kind, row position), sorting keys in
+// scratch, and lets go of what the rows of a busier day pointed to.
+func (c *collector) finish(scratch *[]sortKey) {
+	keys := slices.Grow((*scratch)[:0], len(c.events))
 	for i := range c.events {
 		e := &c.events[i]
 		keys = append(keys, sortKey{e.order(), uint64(uint32(e.n))<<32 | uint64(i)})
@@ -333,7 +332,24 @@ func (c *collector) finish() {
 		}
 		return cmp.Compare(a.posIdx, b.posIdx)
 	})
-	c.order = keys
+	// Move the events into that order, one cycle of the permutation at a
+	// time: position i takes event keys[i].idx(); a key whose index is its
+	// own position is done.
+	for i := range keys {
+		if keys[i].idx() == i {
+			continue
+		}
+		first := c.events[i]
+		k := i
+		for j := keys[k].idx(); j != i; j = keys[k].idx() {
+			c.events[k] = c.events[j]
+			keys[k].posIdx = uint64(k)
+			k = j
+		}
+		c.events[k] = first
+		keys[k].posIdx = uint64(k)
+	}
+	*scratch = keys
 	for _, t := range c.tables {
 		t.release()
 	}
