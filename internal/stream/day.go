@@ -1,7 +1,6 @@
 package stream
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -18,16 +17,11 @@ type Engine struct {
 	runners []*sim.Runner
 	types   map[string]bool
 	workers int
-	// Reused from day to day.
-	cols []*collector
-	refs []ref
-	out  []*Event
-}
-
-// ref locates an event of the day for sorting by its key.
-type ref struct {
-	key      EventKey
-	net, idx int32
+	// Reused from day to day: the networks' events and rows, sort keys
+	// for each worker, and the day's order.
+	cols    []*collector
+	scratch [][]sortKey
+	out     []*Event
 }
 
 // NewEngine starts the networks from their states (in network order).
@@ -38,6 +32,7 @@ func NewEngine(model *sim.Model, states []*sim.NetworkState, types []string, wor
 		return nil, fmt.Errorf("the checkpoint has %d networks, the configuration %d", len(states), len(nets))
 	}
 	e := &Engine{model: model, workers: max(1, workers)}
+	e.scratch = make([][]sortKey, e.workers)
 	if len(types) > 0 {
 		e.types = map[string]bool{}
 		for _, t := range types {
@@ -53,7 +48,7 @@ func NewEngine(model *sim.Model, states []*sim.NetworkState, types []string, wor
 			return nil, err
 		}
 		e.runners = append(e.runners, r)
-		e.cols = append(e.cols, &collector{dcID: n.DCID, types: e.types})
+		e.cols = append(e.cols, newCollector(n.DCID, e.types))
 	}
 	return e, nil
 }
@@ -72,22 +67,24 @@ func (e *Engine) States() []*sim.NetworkState {
 // network. Events of one store are therefore in event-time order. The
 // events are valid until the next call.
 func (e *Engine) Day(ctx context.Context, day civil.Date) ([]*Event, error) {
-	cols := make([]*collector, len(e.runners))
 	errs := make([]error, len(e.runners))
-	sem := make(chan struct{}, e.workers)
+	// The free workers, by index in e.scratch.
+	free := make(chan int, e.workers)
+	for w := range e.workers {
+		free <- w
+	}
 	var wg sync.WaitGroup
 	for i, r := range e.runners {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+			w := <-free
+			defer func() { free <- w }()
 			c := e.cols[i]
-			c.day, c.events, c.arena, c.spans = day, c.events[:0], c.arena[:0], c.spans[:0]
-			errs[i] = r.RunDay(ctx, day, c.sinks())
+			c.reset(day)
+			errs[i] = r.RunDay(ctx, day, c.sinks)
 			c.disruptionsEnded(r.State().Disruptions)
-			c.finish()
-			cols[i] = c
+			c.finish(&e.scratch[w])
 		}()
 	}
 	wg.Wait()
@@ -96,22 +93,57 @@ func (e *Engine) Day(ctx context.Context, day civil.Date) ([]*Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		n += len(cols[i].events)
+		n += len(e.cols[i].events)
 	}
-	refs := e.refs[:0]
-	for ni, c := range cols {
-		for k := range c.events {
-			refs = append(refs, ref{c.events[k].Key(), int32(ni), int32(k)})
+	e.out = merge(slices.Grow(e.out[:0], n), e.cols)
+	return e.out, nil
+}
+
+// merge appends the events of the networks, each in the stream's order, in
+// the stream's order (by Key).
+func merge(out []*Event, cols []*collector) []*Event {
+	// A binary heap of the networks' next events, least key first.
+	type head struct {
+		key  EventKey
+		net  int
+		next int // index in the network's events
+	}
+	h := make([]head, 0, len(cols))
+	down := func(i int) {
+		for {
+			m := i
+			if l := 2*i + 1; l < len(h) && h[l].key.less(h[m].key) {
+				m = l
+			}
+			if r := 2*i + 2; r < len(h) && h[r].key.less(h[m].key) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
 		}
 	}
-	slices.SortFunc(refs, func(a, b ref) int {
-		return cmp.Or(cmp.Compare(a.key.Order, b.key.Order), cmp.Compare(a.key.Source, b.key.Source))
-	})
-	e.refs = refs
-	out := e.out[:0]
-	for _, r := range refs {
-		out = append(out, &cols[r.net].events[r.idx])
+	for ni, c := range cols {
+		if len(c.events) > 0 {
+			h = append(h, head{c.events[0].Key(), ni, 0})
+		}
 	}
-	e.out = out
-	return out, nil
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(h) > 0 {
+		top := &h[0]
+		evs := cols[top.net].events
+		out = append(out, &evs[top.next])
+		if top.next++; top.next < len(evs) {
+			top.key = evs[top.next].Key()
+		} else {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	return out
 }

@@ -5,6 +5,7 @@
 package stream
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"time"
@@ -14,27 +15,21 @@ import (
 	"github.com/retail-datagen/retail-datagen/internal/sim"
 )
 
-// Event is one event of the stream. Payload is the fact row as JSON, with
-// the field names of its table, exactly as the JSON Lines files hold it.
-// Events hold no pointer but the payload and a marketing channel, so a day
-// of them costs the garbage collector little.
+// Event is one event of the stream: a fact row of a network-day. The
+// engine keeps the row as it is and AppendJSON encodes it when the event is
+// sent, so a day of events takes the rows and 32 bytes an event rather than
+// a day of JSON. An event is valid until the engine simulates the next day.
 type Event struct {
-	TraceID [16]byte
-	TS      int64  // event time, micros of simulated local time
-	Payload []byte // shares the day's buffer: valid until the next day
-	// The partition key: the kind's prefix + keyStr, or + keyID.
-	keyStr string
-	keyID  int64
-	// corrID is the business id the event belongs to (receipt, order,
-	// shipment...); 0 means the trace id.
-	corrID int64
-	// The id: day, network, table code and row position.
-	dc    int64
-	day   civil.Date
+	TS int64 // event time, micros of simulated local time
+	// src is the network-day of the event, which holds its row.
+	src *collector
+	// row is the row's index in src's rows of the table; n its position
+	// among the table's rows of the network-day, also of the rows a
+	// --types filter left out (the id).
+	row   int32
 	n     int32
 	table int8 // index in streamTables, which is also the order of kinds within an instant
 	typ   int8 // index in EventTypes
-	kind  int8 // keyStore, keyDC or keyMarketing
 }
 
 // Partition key kinds.
@@ -80,11 +75,7 @@ func (e *Event) ID() string { return string(e.AppendID(nil)) }
 
 // AppendID appends the event id.
 func (e *Event) AppendID(b []byte) []byte {
-	y, m, d := e.day.Civil()
-	b = rows.AppendPadded(b, int64(y*10000+m*100+d), 8)
-	b = append(b, '-')
-	b = rows.AppendPadded(b, e.dc, 5)
-	b = append(b, '-')
+	b = append(b, e.src.idPrefix...)
 	b = append(b, streamTables[e.table].code...)
 	b = append(b, '-')
 	return rows.AppendPadded(b, int64(e.n), 7)
@@ -100,8 +91,11 @@ type EventKey struct {
 
 // Key is the event's place in the stream's order.
 func (e *Event) Key() EventKey {
-	return EventKey{uint64(e.TS)<<5 | uint64(e.table), uint64(e.dc)<<32 | uint64(uint32(e.n))}
+	return EventKey{e.order(), uint64(e.src.dcID)<<32 | uint64(uint32(e.n))}
 }
+
+// order is Key().Order.
+func (e *Event) order() uint64 { return uint64(e.TS)<<5 | uint64(e.table) }
 
 func (k EventKey) less(o EventKey) bool {
 	return k.Order < o.Order || (k.Order == o.Order && k.Source < o.Source)
@@ -112,23 +106,38 @@ func (e *Event) PartitionKey() string { return string(e.AppendPartitionKey(nil))
 
 // AppendPartitionKey appends the partition key.
 func (e *Event) AppendPartitionKey(b []byte) []byte {
-	b = append(b, keyPrefixes[e.kind]...)
-	if e.kind == keyMarketing {
-		return append(b, e.keyStr...)
+	_, k := e.rows().meta(e.row)
+	return k.appendPartition(b)
+}
+
+func (k *key) appendPartition(b []byte) []byte {
+	b = append(b, keyPrefixes[k.kind]...)
+	if k.kind == keyMarketing {
+		return append(b, k.str...)
 	}
-	return strconv.AppendInt(b, e.keyID, 10)
+	return strconv.AppendInt(b, k.id, 10)
 }
 
 // CorrelationID is the business id (receipt, order, shipment, ...) the
 // event belongs to, or its trace id.
-func (e *Event) CorrelationID() string { return string(e.appendCorrelation(nil)) }
-
-func (e *Event) appendCorrelation(b []byte) []byte {
-	if e.corrID != 0 {
-		return strconv.AppendInt(b, e.corrID, 10)
-	}
-	return rows.AppendUUID(b, e.TraceID)
+func (e *Event) CorrelationID() string {
+	trace, k := e.rows().meta(e.row)
+	return string(k.appendCorrelation(nil, trace))
 }
+
+func (k *key) appendCorrelation(b []byte, trace [16]byte) []byte {
+	if k.corr != 0 {
+		return strconv.AppendInt(b, k.corr, 10)
+	}
+	return rows.AppendUUID(b, trace)
+}
+
+// Payload is the fact row as JSON, with the field names of its table,
+// exactly as the JSON Lines files hold it.
+func (e *Event) Payload() []byte { return e.rows().appendPayload(nil, e.row) }
+
+// rows are the rows of the event's table of its network-day.
+func (e *Event) rows() rowTable { return e.src.tables[e.table] }
 
 // IngestTime formats the time events are sent, for AppendJSON.
 func IngestTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -136,22 +145,24 @@ func IngestTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // AppendJSON appends the event's envelope as one JSON object (no newline).
 // ingest is the time the event is sent, formatted by IngestTime.
 func (e *Event) AppendJSON(b []byte, ingest string) []byte {
+	t := e.rows()
+	trace, k := t.meta(e.row)
 	b = append(b, `{"event_type":"`...)
 	b = append(b, eventTypes[e.typ]...)
 	b = append(b, `","schema_version":"1.0","source":"retail-datagen","event_id":"`...)
 	b = e.AppendID(b)
 	b = append(b, `","trace_id":"`...)
-	b = rows.AppendUUID(b, e.TraceID)
+	b = rows.AppendUUID(b, trace)
 	b = append(b, `","correlation_id":"`...)
-	b = e.appendCorrelation(b)
+	b = k.appendCorrelation(b, trace)
 	b = append(b, `","partition_key":"`...)
-	b = e.AppendPartitionKey(b)
+	b = k.appendPartition(b)
 	b = append(b, `","event_ts":"`...)
 	b = rows.AppendTimestamp(b, e.TS, 'T')
 	b = append(b, `","ingest_timestamp":"`...)
 	b = append(b, ingest...)
 	b = append(b, `","payload":`...)
-	b = append(b, e.Payload...)
+	b = t.appendPayload(b, e.row)
 	return append(b, '}')
 }
 
@@ -174,7 +185,22 @@ type key struct {
 // describe gives a row's event type, partition key and correlation id.
 type describe[T any] func(r *T) (typ string, k key)
 
-// tableSink converts one table's rows of a network-day into events.
+// rowTable holds the rows of one table of a network-day that became
+// events, and gives what their envelopes need.
+type rowTable interface {
+	// meta is row i's trace id and partition key.
+	meta(i int32) ([16]byte, key)
+	// appendPayload appends row i as JSON (no newline).
+	appendPayload(b []byte, i int32) []byte
+	// reset empties the table for the next network-day.
+	reset()
+	// release forgets the rows past those of the day, so that the
+	// garbage collector may free what they point to.
+	release()
+}
+
+// tableSink turns one table's rows of a network-day into events, keeping
+// the rows of the events (its rowTable).
 type tableSink[T any, PT interface {
 	*T
 	factRow
@@ -182,33 +208,55 @@ type tableSink[T any, PT interface {
 	c     *collector
 	table int8 // index in streamTables
 	desc  describe[T]
+	rows  []T
 	n     int
 	// types caches EventTypes indexes of the types seen.
 	lastType string
 	lastIdx  int8
 }
 
+// newTableSink is the sink of the table with code, registered as the
+// collector's rows of that table.
+func newTableSink[T any, PT interface {
+	*T
+	factRow
+}](c *collector, code string, desc describe[T]) *tableSink[T, PT] {
+	s := &tableSink[T, PT]{c: c, table: tableIndex(code), desc: desc}
+	c.tables[s.table] = s
+	return s
+}
+
 func (s *tableSink[T, PT]) Write(batch []T) error {
 	for i := range batch {
 		r := &batch[i]
-		pr := PT(r)
-		typ, k := s.desc(r)
-		if !s.c.wants(typ) {
-			s.n++
-			continue
+		if typ, _ := s.desc(r); s.c.wants(typ) {
+			s.keep(r, PT(r).EventTime(), s.typeIndex(typ))
 		}
-		lo := len(s.c.arena)
-		s.c.arena = pr.AppendJSON(s.c.arena)
-		s.c.arena = s.c.arena[:len(s.c.arena)-1] // the newline
-		s.c.events = append(s.c.events, Event{
-			TraceID: pr.Trace(), TS: pr.EventTime(), day: s.c.day, dc: s.c.dcID, n: int32(s.n), table: s.table,
-			kind: k.kind, keyStr: k.str, keyID: k.id, corrID: k.corr, typ: s.typeIndex(typ),
-		})
-		s.c.spans = append(s.c.spans, [2]int{lo, len(s.c.arena)})
 		s.n++
 	}
 	return nil
 }
+
+// keep adds an event at ts for the row at the current position.
+func (s *tableSink[T, PT]) keep(r *T, ts int64, typ int8) {
+	s.c.events = append(s.c.events, Event{TS: ts, src: s.c, row: int32(len(s.rows)), n: int32(s.n), table: s.table, typ: typ})
+	s.rows = append(s.rows, *r)
+}
+
+func (s *tableSink[T, PT]) meta(i int32) ([16]byte, key) {
+	r := &s.rows[i]
+	_, k := s.desc(r)
+	return PT(r).Trace(), k
+}
+
+func (s *tableSink[T, PT]) appendPayload(b []byte, i int32) []byte {
+	b = PT(&s.rows[i]).AppendJSON(b)
+	return b[:len(b)-1] // the newline
+}
+
+func (s *tableSink[T, PT]) reset() { s.rows, s.n = s.rows[:0], 0 }
+
+func (s *tableSink[T, PT]) release() { clear(s.rows[len(s.rows):cap(s.rows)]) }
 
 // typeIndex is typ's index in EventTypes (cached: a table has few types).
 func (s *tableSink[T, PT]) typeIndex(typ string) int8 {
@@ -218,18 +266,94 @@ func (s *tableSink[T, PT]) typeIndex(typ string) int8 {
 	return s.lastIdx
 }
 
-// collector gathers the events of one network-day. Payloads are written
-// into one arena; spans locate them until finish sets the slices.
+// collector gathers the events of one network-day, and their rows by
+// table. It is reused from day to day.
 type collector struct {
-	day    civil.Date
-	dcID   int64
-	types  map[string]bool // nil: every type
+	day   civil.Date
+	dcID  int64
+	types map[string]bool // nil: every type
+	// idPrefix is the start of the ids of the network-day's events:
+	// DAY-DC-.
+	idPrefix []byte
+	// events are in the stream's order once finished.
 	events []Event
-	arena  []byte
-	spans  [][2]int
+	tables [len(streamTables)]rowTable
+	sinks  sim.Sinks
+	ended  *tableSink[rows.SupplyChainDisruption, *rows.SupplyChainDisruption]
+}
+
+func newCollector(dcID int64, types map[string]bool) *collector {
+	c := &collector{dcID: dcID, types: types}
+	c.sinks = c.newSinks()
+	c.ended = newTableSink(c, "de", func(r *rows.SupplyChainDisruption) (string, key) {
+		return "disruption_ended", dcKey(c.dcID, r.DisruptionID)
+	})
+	return c
 }
 
 func (c *collector) wants(typ string) bool { return c.types == nil || c.types[typ] }
+
+// reset starts the network-day of day.
+func (c *collector) reset(day civil.Date) {
+	c.day, c.events = day, c.events[:0]
+	y, m, d := day.Civil()
+	c.idPrefix = rows.AppendPadded(c.idPrefix[:0], int64(y*10000+m*100+d), 8)
+	c.idPrefix = append(c.idPrefix, '-')
+	c.idPrefix = rows.AppendPadded(c.idPrefix, c.dcID, 5)
+	c.idPrefix = append(c.idPrefix, '-')
+	for _, t := range c.tables {
+		t.reset()
+	}
+}
+
+// sortKey places an event of a network-day in the stream's order: the
+// event's Key().Order, then its row position and index in the
+// collector's events. It holds no pointer, so sorting it costs the garbage
+// collector nothing.
+type sortKey struct {
+	order  uint64
+	posIdx uint64 // row position << 32 | index
+}
+
+func (k sortKey) idx() int { return int(uint32(k.posIdx)) }
+
+// finish puts the network-day's events in the stream's order (the DC is
+// the same for all: event time, kind, row position), sorting keys in
+// scratch, and lets go of what the rows of a busier day pointed to.
+func (c *collector) finish(scratch *[]sortKey) {
+	keys := slices.Grow((*scratch)[:0], len(c.events))
+	for i := range c.events {
+		e := &c.events[i]
+		keys = append(keys, sortKey{e.order(), uint64(uint32(e.n))<<32 | uint64(i)})
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.order != b.order {
+			return cmp.Compare(a.order, b.order)
+		}
+		return cmp.Compare(a.posIdx, b.posIdx)
+	})
+	// Move the events into that order, one cycle of the permutation at a
+	// time: position i takes event keys[i].idx(); a key whose index is its
+	// own position is done.
+	for i := range keys {
+		if keys[i].idx() == i {
+			continue
+		}
+		first := c.events[i]
+		k := i
+		for j := keys[k].idx(); j != i; j = keys[k].idx() {
+			c.events[k] = c.events[j]
+			keys[k].posIdx = uint64(k)
+			k = j
+		}
+		c.events[k] = first
+		keys[k].posIdx = uint64(k)
+	}
+	*scratch = keys
+	for _, t := range c.tables {
+		t.release()
+	}
+}
 
 // disruptionsEnded adds a disruption_ended event, with the disruption's row
 // as payload, for every disruption of the network that ends on the day.
@@ -239,7 +363,7 @@ func (c *collector) disruptionsEnded(ds []sim.Disruption) {
 		return
 	}
 	lo, hi := c.day.Micros(0), (c.day + 1).Micros(0)
-	n := int32(0)
+	typ := int8(slices.Index(eventTypes[:], "disruption_ended"))
 	for _, d := range ds {
 		if !d.Emitted || d.End < lo || d.End >= hi {
 			continue
@@ -248,22 +372,8 @@ func (c *collector) disruptionsEnded(ds []sim.Disruption) {
 			TraceID: d.Trace, EventTS: d.Start, DisruptionID: d.ID, DCID: c.dcID, DisruptionType: d.Type,
 			Severity: d.Severity, ImpactPct: d.Impact, StartTS: d.Start, EndTS: d.End,
 		}
-		start := len(c.arena)
-		c.arena = row.AppendJSON(c.arena)
-		c.arena = c.arena[:len(c.arena)-1]
-		c.events = append(c.events, Event{
-			TraceID: d.Trace, TS: d.End, day: c.day, dc: c.dcID, n: n, table: tableIndex("de"),
-			kind: keyDC, keyID: c.dcID, corrID: d.ID, typ: int8(slices.Index(eventTypes[:], "disruption_ended")),
-		})
-		c.spans = append(c.spans, [2]int{start, len(c.arena)})
-		n++
-	}
-}
-
-// finish points every event at its payload in the arena.
-func (c *collector) finish() {
-	for i := range c.events {
-		c.events[i].Payload = c.arena[c.spans[i][0]:c.spans[i][1]:c.spans[i][1]]
+		c.ended.keep(&row, d.End, typ)
+		c.ended.n++
 	}
 }
 
@@ -286,53 +396,53 @@ var eventTypes = [...]string{
 // EventTypes lists every event type, in the order of SPEC §8.
 func EventTypes() []string { return slices.Clone(eventTypes[:]) }
 
-// sinks returns the simulation sinks that turn a network-day's rows into
+// newSinks makes the simulation sinks that turn a network-day's rows into
 // events.
-func (c *collector) sinks() sim.Sinks {
+func (c *collector) newSinks() sim.Sinks {
 	return sim.Sinks{
-		Receipts: &tableSink[rows.Receipt, *rows.Receipt]{c: c, table: tableIndex("rc"), desc: func(r *rows.Receipt) (string, key) {
+		Receipts: newTableSink(c, "rc", func(r *rows.Receipt) (string, key) {
 			return "receipt_created", storeKey(r.StoreID, r.ReceiptID)
-		}},
-		ReceiptLines: &tableSink[rows.ReceiptLine, *rows.ReceiptLine]{c: c, table: tableIndex("rl"), desc: func(r *rows.ReceiptLine) (string, key) {
+		}),
+		ReceiptLines: newTableSink(c, "rl", func(r *rows.ReceiptLine) (string, key) {
 			return "receipt_line_added", storeKey(storeOfReceipt(r.ReceiptID), r.ReceiptID)
-		}},
-		PromotionsApplied: &tableSink[rows.PromotionApplied, *rows.PromotionApplied]{c: c, table: tableIndex("pa"), desc: func(r *rows.PromotionApplied) (string, key) {
+		}),
+		PromotionsApplied: newTableSink(c, "pa", func(r *rows.PromotionApplied) (string, key) {
 			return "promotion_applied", storeKey(storeOfReceipt(r.ReceiptID), r.ReceiptID)
-		}},
-		Payments: &tableSink[rows.Payment, *rows.Payment]{c: c, table: tableIndex("pm"), desc: func(r *rows.Payment) (string, key) {
+		}),
+		Payments: newTableSink(c, "pm", func(r *rows.Payment) (string, key) {
 			if r.OrderID != 0 {
 				return "payment_processed", dcKey(c.dcID, r.OrderID)
 			}
 			return "payment_processed", storeKey(storeOfReceipt(r.ReceiptID), r.ReceiptID)
-		}},
-		StoreInventoryTxn: &tableSink[rows.StoreInventoryTxn, *rows.StoreInventoryTxn]{c: c, table: tableIndex("si"), desc: func(r *rows.StoreInventoryTxn) (string, key) {
+		}),
+		StoreInventoryTxn: newTableSink(c, "si", func(r *rows.StoreInventoryTxn) (string, key) {
 			return "inventory_updated", storeKey(r.StoreID, r.SourceID)
-		}},
-		DCInventoryTxn: &tableSink[rows.DCInventoryTxn, *rows.DCInventoryTxn]{c: c, table: tableIndex("di"), desc: func(r *rows.DCInventoryTxn) (string, key) {
+		}),
+		DCInventoryTxn: newTableSink(c, "di", func(r *rows.DCInventoryTxn) (string, key) {
 			return "inventory_updated", dcKey(r.DCID, r.SourceID)
-		}},
-		Stockouts: &tableSink[rows.Stockout, *rows.Stockout]{c: c, table: tableIndex("so"), desc: func(r *rows.Stockout) (string, key) {
+		}),
+		Stockouts: newTableSink(c, "so", func(r *rows.Stockout) (string, key) {
 			if r.StoreID != 0 {
 				return "stockout_detected", storeKey(r.StoreID, 0)
 			}
 			return "stockout_detected", dcKey(r.DCID, 0)
-		}},
-		Reorders: &tableSink[rows.Reorder, *rows.Reorder]{c: c, table: tableIndex("ro"), desc: func(r *rows.Reorder) (string, key) {
+		}),
+		Reorders: newTableSink(c, "ro", func(r *rows.Reorder) (string, key) {
 			if r.StoreID != 0 {
 				return "reorder_triggered", storeKey(r.StoreID, r.ReorderID)
 			}
 			return "reorder_triggered", dcKey(r.DCID, r.ReorderID)
-		}},
-		FootTraffic: &tableSink[rows.FootTraffic, *rows.FootTraffic]{c: c, table: tableIndex("ft"), desc: func(r *rows.FootTraffic) (string, key) {
+		}),
+		FootTraffic: newTableSink(c, "ft", func(r *rows.FootTraffic) (string, key) {
 			return "customer_entered", storeKey(r.StoreID, 0)
-		}},
-		CustomerZoneChanges: &tableSink[rows.CustomerZoneChange, *rows.CustomerZoneChange]{c: c, table: tableIndex("zc"), desc: func(r *rows.CustomerZoneChange) (string, key) {
+		}),
+		CustomerZoneChanges: newTableSink(c, "zc", func(r *rows.CustomerZoneChange) (string, key) {
 			return "customer_zone_changed", storeKey(r.StoreID, 0)
-		}},
-		BLEPings: &tableSink[rows.BLEPing, *rows.BLEPing]{c: c, table: tableIndex("bp"), desc: func(r *rows.BLEPing) (string, key) {
+		}),
+		BLEPings: newTableSink(c, "bp", func(r *rows.BLEPing) (string, key) {
 			return "ble_ping_detected", storeKey(r.StoreID, 0)
-		}},
-		TruckMoves: &tableSink[rows.TruckMove, *rows.TruckMove]{c: c, table: tableIndex("tm"), desc: func(r *rows.TruckMove) (string, key) {
+		}),
+		TruckMoves: newTableSink(c, "tm", func(r *rows.TruckMove) (string, key) {
 			typ := "truck_status_changed"
 			switch r.Status {
 			case "ARRIVED":
@@ -341,20 +451,20 @@ func (c *collector) sinks() sim.Sinks {
 				typ = "truck_departed"
 			}
 			return typ, dcKey(r.DCID, r.ShipmentID)
-		}},
-		TruckInventory: &tableSink[rows.TruckInventory, *rows.TruckInventory]{c: c, table: tableIndex("ti"), desc: func(r *rows.TruckInventory) (string, key) {
+		}),
+		TruckInventory: newTableSink(c, "ti", func(r *rows.TruckInventory) (string, key) {
 			return "inventory_updated", dcKey(c.dcID, r.ShipmentID)
-		}},
-		StoreOps: &tableSink[rows.StoreOp, *rows.StoreOp]{c: c, table: tableIndex("op"), desc: func(r *rows.StoreOp) (string, key) {
+		}),
+		StoreOps: newTableSink(c, "op", func(r *rows.StoreOp) (string, key) {
 			if r.Operation == "CLOSED" {
 				return "store_closed", storeKey(r.StoreID, 0)
 			}
 			return "store_opened", storeKey(r.StoreID, 0)
-		}},
-		MarketingImpressions: &tableSink[rows.MarketingImpression, *rows.MarketingImpression]{c: c, table: tableIndex("ad"), desc: func(r *rows.MarketingImpression) (string, key) {
+		}),
+		MarketingImpressions: newTableSink(c, "ad", func(r *rows.MarketingImpression) (string, key) {
 			return "ad_impression", key{kind: keyMarketing, str: r.Channel, corr: r.CampaignID}
-		}},
-		OnlineOrders: &tableSink[rows.OnlineOrder, *rows.OnlineOrder]{c: c, table: tableIndex("oo"), desc: func(r *rows.OnlineOrder) (string, key) {
+		}),
+		OnlineOrders: newTableSink(c, "oo", func(r *rows.OnlineOrder) (string, key) {
 			typ := "online_order_created"
 			switch r.Status {
 			case "PICKED":
@@ -368,13 +478,13 @@ func (c *collector) sinks() sim.Sinks {
 				return typ, storeKey(r.NodeID, r.OrderID)
 			}
 			return typ, dcKey(r.NodeID, r.OrderID)
-		}},
-		OnlineOrderLines: &tableSink[rows.OnlineOrderLine, *rows.OnlineOrderLine]{c: c, table: tableIndex("ol"), desc: func(r *rows.OnlineOrderLine) (string, key) {
+		}),
+		OnlineOrderLines: newTableSink(c, "ol", func(r *rows.OnlineOrderLine) (string, key) {
 			return "online_order_line_added", dcKey(c.dcID, r.OrderID)
-		}},
-		SupplyChainDisruptions: &tableSink[rows.SupplyChainDisruption, *rows.SupplyChainDisruption]{c: c, table: tableIndex("sd"), desc: func(r *rows.SupplyChainDisruption) (string, key) {
+		}),
+		SupplyChainDisruptions: newTableSink(c, "sd", func(r *rows.SupplyChainDisruption) (string, key) {
 			return "disruption_started", dcKey(r.DCID, r.DisruptionID)
-		}},
+		}),
 	}
 }
 

@@ -3,10 +3,12 @@ package stream
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/retail-datagen/retail-datagen/internal/civil"
+	"github.com/retail-datagen/retail-datagen/internal/rows"
 )
 
 // flakySink is a sink with an outage and permanent rejections, for the
@@ -39,10 +41,21 @@ func (s *flakySink) Send(_ context.Context, b []*Event) error {
 }
 func (s *flakySink) Close() error { return nil }
 
+// testEvents returns n store_opened events of one network-day (DC 0,
+// 2000-01-01).
 func testEvents(n int) []*Event {
+	c := newCollector(0, nil)
+	c.reset(civil.DaysFromCivil(2000, 1, 1))
+	ops := make([]rows.StoreOp, n)
+	for i := range ops {
+		ops[i] = rows.StoreOp{EventTS: c.day.Micros(0), StoreID: 1, Operation: "OPENED"}
+	}
+	if err := c.sinks.StoreOps.Write(ops); err != nil {
+		panic(err)
+	}
 	var out []*Event
-	for i := range n {
-		out = append(out, &Event{typ: int8(slices.Index(eventTypes[:], "store_opened")), table: tableIndex("op"), n: int32(i), kind: keyStore, keyID: 1, Payload: []byte(`{}`)})
+	for i := range c.events {
+		out = append(out, &c.events[i])
 	}
 	return out
 }
@@ -140,9 +153,6 @@ func TestReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	evs := testEvents(4)
-	for _, e := range evs {
-		e.day = 10957 // 2000-01-01
-	}
 	if err := r.Send(context.Background(), evs); err != nil {
 		t.Fatal(err)
 	}

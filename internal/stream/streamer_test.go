@@ -183,13 +183,7 @@ func TestFileSink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := func(n int) []*Event {
-		var out []*Event
-		for i := range n {
-			out = append(out, &Event{typ: int8(slices.Index(eventTypes[:], "store_opened")), table: tableIndex("op"), n: int32(i), kind: keyStore, keyID: 1, Payload: []byte(`{"x":1}`)})
-		}
-		return out
-	}
+	ev := testEvents
 	if err := s.Send(context.Background(), ev(25)); err != nil {
 		t.Fatal(err)
 	}
