@@ -7,35 +7,9 @@ import (
 	"time"
 )
 
-// hinnantCivil is the previous Civil, kept as the reference: H. Hinnant's
-// days-to-civil algorithm in signed arithmetic.
-func hinnantCivil(d Date) (y, m, day int) {
-	z := int(d) + 719468
-	era := z
-	if era < 0 {
-		era -= 146096
-	}
-	era /= 146097
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	day = doy - (153*mp+2)/5 + 1
-	if mp < 10 {
-		m = mp + 3
-	} else {
-		m = mp - 9
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, day
-}
-
 // dateText is the reference text of Append.
 func dateText(d Date) string {
-	y, m, day := hinnantCivil(d)
+	y, m, day := d.civilWide()
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, day)
 }
 
@@ -59,7 +33,7 @@ func timestampText(micros int64, sep byte) string {
 func checkCivil(t *testing.T, d Date) {
 	t.Helper()
 	y, m, day := d.Civil()
-	wy, wm, wd := hinnantCivil(d)
+	wy, wm, wd := d.civilWide()
 	if y != wy || m != wm || day != wd {
 		t.Fatalf("day %d: Civil %d-%d-%d, want %d-%d-%d", d, y, m, day, wy, wm, wd)
 	}
