@@ -95,11 +95,13 @@ func Facts(ctx context.Context, o Options, data *master.Data, span Span) (*Facts
 		firstErr error
 		wg       sync.WaitGroup
 	)
-	// Commits wait for the disk: a few more than the workers keep it busy.
-	commits := newCommitter(max(4, 2*o.Workers), 4*max(1, o.Workers))
+	// Commits (fsync, rename, fsync of the folder) wait for the disk; a
+	// few more goroutines than workers keep it busy, and the file system
+	// can group the flushes of concurrent commits.
+	commits := newTasks(max(4, 2*o.Workers), 4*max(1, o.Workers))
 	next := make(chan int)
 	// One network per worker; each network's files are encoded and written
-	// by a goroutine of its own while it simulates (see fileWriter).
+	// by a goroutine of its own while it simulates (see tasks).
 	for range max(1, min(o.Workers, len(nets))) {
 		wg.Add(1)
 		go func() {
@@ -215,7 +217,7 @@ func progressShares(model *sim.Model, nets []sim.Network, days int64) []int64 {
 	return shares
 }
 
-func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, from *sim.NetworkState, start, end civil.Date, col *collector, commits *committer, share int64) (*sim.NetworkState, error) {
+func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Model, n sim.Network, from *sim.NetworkState, start, end civil.Date, col *collector, commits *tasks, share int64) (*sim.NetworkState, error) {
 	if from == nil {
 		from = model.InitialState(n)
 	}
@@ -226,7 +228,7 @@ func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Mo
 	if err != nil {
 		return nil, err
 	}
-	files := &networkFiles{o: o, lay: lay, shard: int(n.DCID), col: col, w: newFileWriter(writeQueueDepth), commits: commits,
+	files := &networkFiles{o: o, lay: lay, shard: int(n.DCID), col: col, w: newTasks(1, writeQueueDepth), commits: commits,
 		first: start, days: int64(end-start) + 1, share: share}
 	sinks := files.sinks()
 	for day := start; day <= end; day++ {
@@ -253,57 +255,69 @@ func runNetwork(ctx context.Context, o Options, lay output.Layout, model *sim.Mo
 // of its file writer: with batches of 2048 rows, a few megabytes.
 const writeQueueDepth = 32
 
-// fileWriter runs a network's file work (encoding, hashing, writing,
-// committing) on a goroutine of its own, in the order it was queued, so
-// that the simulation of the network goes on meanwhile and a single large
-// network keeps two cores busy.
-type fileWriter struct {
-	ops    chan func() error
-	done   chan struct{}
+// tasks runs queued work on goroutines of its own. A network's file work
+// (encoding, hashing, writing) runs on one goroutine, in the order it was
+// queued, so that the simulation goes on meanwhile and a single large
+// network keeps two cores busy; the job's commits run on a few. After the
+// first error, nothing more runs: later tasks are discarded instead.
+type tasks struct {
+	queue  chan task
+	wg     sync.WaitGroup
 	failed atomic.Pointer[error]
 }
 
-func newFileWriter(depth int) *fileWriter {
-	w := &fileWriter{ops: make(chan func() error, depth), done: make(chan struct{})}
-	go w.run()
-	return w
+// task is work to run, and what undoes it (may be nil) when it is
+// discarded after an earlier error.
+type task struct {
+	run     func() error
+	discard func()
 }
 
-func (w *fileWriter) run() {
-	defer close(w.done)
-	for op := range w.ops {
-		if w.failed.Load() != nil {
-			continue // drain: nothing runs after a failure
-		}
-		if err := op(); err != nil {
-			w.failed.Store(&err)
-		}
+func newTasks(goroutines, depth int) *tasks {
+	t := &tasks{queue: make(chan task, depth)}
+	for range goroutines {
+		t.wg.Add(1)
+		go func() {
+			defer t.wg.Done()
+			for k := range t.queue {
+				if t.failed.Load() != nil {
+					if k.discard != nil {
+						k.discard()
+					}
+					continue
+				}
+				if err := k.run(); err != nil {
+					t.failed.CompareAndSwap(nil, &err)
+				}
+			}
+		}()
 	}
+	return t
 }
 
-// err is the first error of a queued operation.
-func (w *fileWriter) err() error {
-	if p := w.failed.Load(); p != nil {
+// err is the first error of a task.
+func (t *tasks) err() error {
+	if p := t.failed.Load(); p != nil {
 		return *p
 	}
 	return nil
 }
 
-// do queues op, waiting while the queue is full; it returns the first
-// error of an earlier operation instead, if any.
-func (w *fileWriter) do(op func() error) error {
-	if err := w.err(); err != nil {
+// do queues k, waiting while the queue is full; it returns the first error
+// of an earlier task instead, without queueing k, if there is one.
+func (t *tasks) do(k task) error {
+	if err := t.err(); err != nil {
 		return err
 	}
-	w.ops <- op
+	t.queue <- k
 	return nil
 }
 
-// close waits for the queued operations and returns the first error.
-func (w *fileWriter) close() error {
-	close(w.ops)
-	<-w.done
-	return w.err()
+// close waits for the queued tasks and returns the first error.
+func (t *tasks) close() error {
+	close(t.queue)
+	t.wg.Wait()
+	return t.err()
 }
 
 // networkFiles are the sinks of one network: one file per table and day,
@@ -315,8 +329,8 @@ type networkFiles struct {
 	lay     output.Layout
 	shard   int
 	col     *collector
-	w       *fileWriter
-	commits *committer
+	w       *tasks // the network's file writer: one goroutine
+	commits *tasks // the job's commits
 	day     civil.Date
 	// The network's share of the progress total, reported day by day.
 	first  civil.Date
@@ -342,8 +356,8 @@ type pendingFile interface {
 }
 
 // commitDay queues the day's files: the network's writer finishes them (the
-// rest of their encoding), then the job's committer makes them durable,
-// renames them into place and records them, while the writer goes on with
+// rest of their encoding), then the job's commit tasks make them durable,
+// rename them into place and record them, while the writer goes on with
 // the next day.
 func (d *networkFiles) commitDay() error {
 	files := slices.Clone(d.opened)
@@ -352,10 +366,7 @@ func (d *networkFiles) commitDay() error {
 	}
 	d.opened = d.opened[:0]
 	day := d.day
-	return d.w.do(func() error {
-		if err := d.commits.err(); err != nil {
-			return err
-		}
+	return d.w.do(task{run: func() error {
 		pending := make([]pendingFile, 0, len(files))
 		for i, f := range files {
 			p, err := f.finish()
@@ -363,102 +374,51 @@ func (d *networkFiles) commitDay() error {
 				for _, g := range files[i+1:] {
 					g.abort()
 				}
-				for _, p := range pending {
-					p.Abort()
-				}
+				abortAll(pending)
 				return fmt.Errorf("writing %s for %s: %w", f.table(), day, err)
 			}
 			pending = append(pending, p)
 		}
-		d.commits.add(syncJob{
-			run: func() error {
-				for i, p := range pending {
-					fi, err := p.Commit()
-					if err != nil {
-						for _, q := range pending[i+1:] {
-							q.Abort()
-						}
-						return fmt.Errorf("writing %s for %s: %w", files[i].table(), day, err)
-					}
-					// The object-storage uploader, if any, takes the file
-					// now; the manifest names it only after the run.
-					if err := d.o.committed(fi); err != nil {
-						for _, q := range pending[i+1:] {
-							q.Abort()
-						}
-						return err
-					}
-					d.col.add(files[i].table(), day, fi)
-				}
-				// Day i of n reports share·(i+1)/n − share·i/n: the day's part
-				// of the network's share, adding up to the share exactly.
-				i := int64(day - d.first)
-				d.o.Progress.Add(DaysTask, d.share*(i+1)/d.days-d.share*i/d.days)
-				return nil
-			},
-			abort: func() {
-				for _, p := range pending {
-					p.Abort()
-				}
-			},
-		})
-		return nil
-	})
-}
-
-// committer makes finished files durable and visible (fsync, rename, fsync
-// of the folder) on a few goroutines of its own, for every network of a
-// job: waiting for the disk then overlaps the encoding of the next files,
-// and the file system can group the flushes of concurrent commits.
-type committer struct {
-	jobs   chan syncJob
-	wg     sync.WaitGroup
-	failed atomic.Pointer[error]
-}
-
-// syncJob commits a network-day's files (run), or discards them after an
-// earlier failure (abort).
-type syncJob struct {
-	run   func() error
-	abort func()
-}
-
-func newCommitter(goroutines, depth int) *committer {
-	c := &committer{jobs: make(chan syncJob, depth)}
-	for range goroutines {
-		c.wg.Add(1)
-		go func() {
-			defer c.wg.Done()
-			for j := range c.jobs {
-				if c.failed.Load() != nil {
-					j.abort()
-					continue
-				}
-				if err := j.run(); err != nil {
-					c.failed.CompareAndSwap(nil, &err)
+		commit := func() error {
+			for i, p := range pending {
+				if err := d.commit(files[i].table(), day, p); err != nil {
+					abortAll(pending[i+1:])
+					return err
 				}
 			}
-		}()
-	}
-	return c
+			// Day i of n reports share·(i+1)/n − share·i/n: the day's part
+			// of the network's share, adding up to the share exactly.
+			i := int64(day - d.first)
+			d.o.Progress.Add(DaysTask, d.share*(i+1)/d.days-d.share*i/d.days)
+			return nil
+		}
+		if err := d.commits.do(task{run: commit, discard: func() { abortAll(pending) }}); err != nil {
+			abortAll(pending)
+			return err
+		}
+		return nil
+	}})
 }
 
-// add queues j, waiting while the queue is full.
-func (c *committer) add(j syncJob) { c.jobs <- j }
-
-// err is the first error of a commit.
-func (c *committer) err() error {
-	if p := c.failed.Load(); p != nil {
-		return *p
+// commit makes a finished file durable and visible, hands it to the
+// object-storage uploader, if any, and records it; the manifest names it
+// only after the run.
+func (d *networkFiles) commit(table string, day civil.Date, p pendingFile) error {
+	fi, err := p.Commit()
+	if err != nil {
+		return fmt.Errorf("writing %s for %s: %w", table, day, err)
 	}
+	if err := d.o.committed(fi); err != nil {
+		return err
+	}
+	d.col.add(table, day, fi)
 	return nil
 }
 
-// close waits for the queued commits and returns the first error.
-func (c *committer) close() error {
-	close(c.jobs)
-	c.wg.Wait()
-	return c.err()
+func abortAll(ps []pendingFile) {
+	for _, p := range ps {
+		p.Abort()
+	}
 }
 
 // abort discards uncommitted files; call it once the writer has stopped.
@@ -517,7 +477,7 @@ func (f *lazyFile[T, PT]) queue(buf []T) error {
 		f.d.opened = append(f.d.opened, f)
 	}
 	day := f.d.day
-	return f.d.w.do(func() error {
+	return f.d.w.do(task{run: func() error {
 		defer func() {
 			select {
 			case f.free <- buf:
@@ -536,7 +496,7 @@ func (f *lazyFile[T, PT]) queue(buf []T) error {
 		}
 		f.d.o.Progress.Add(f.name, int64(len(buf)))
 		return nil
-	})
+	}})
 }
 
 func (f *lazyFile[T, PT]) table() string { return f.name }

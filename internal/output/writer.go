@@ -60,8 +60,8 @@ type Options struct {
 	// holds megabytes of history, so one pool per job keeps memory flat.
 	codec compress.Codec
 	// bufs recycles the writers' 1 MiB output buffers across files:
-	// *bufio.Writer for Parquet and gzip, *[]byte (raw) for plain text,
-	// which rows are encoded into directly.
+	// *bufio.Writer for Parquet's and gzip's output, *[]byte (raw) for
+	// CSV and JSON Lines, which rows are encoded into directly.
 	bufs *sync.Pool
 	raw  *sync.Pool
 }
@@ -130,14 +130,14 @@ type Writer[T any, PT rows.Row[T]] struct {
 	path    string
 	tmp     *os.File
 	counter *countingWriter
-	buf     *bufio.Writer // Parquet and gzip
+	buf     *bufio.Writer // Parquet's and gzip's output
 	gz      *gzip.Writer
 	pq      *parquet.GenericWriter[T]
-	// out is plain text's buffer: rows are appended to it and it is
-	// written out when nearly full.
+	// out is CSV's and JSON Lines' buffer: rows are appended to it and it
+	// is written to text (the file, or gzip) when nearly full.
 	out    *[]byte
+	text   io.Writer
 	format Format
-	line   []byte
 	rows   int64
 	done   bool
 	// finished: everything is written to the temporary file (see Finish).
@@ -188,38 +188,30 @@ func Create[T any, PT rows.Row[T]](path string, opts Options) (*Writer[T, PT], e
 	}
 	w := &Writer[T, PT]{path: path, tmp: tmp, format: opts.Format, bufs: opts.bufs, raw: opts.raw}
 	w.counter = &countingWriter{w: tmp, h: sha256.New()}
-	if opts.Format != Parquet && opts.Compression != "gzip" {
-		w.out = opts.raw.Get().(*[]byte)
-		*w.out = (*w.out)[:0]
-		if opts.Format == CSV {
-			*w.out = append(*w.out, PT(new(T)).CSVHeader()...)
-		}
-		return w, nil
+	if opts.Format == Parquet || opts.Compression == "gzip" {
+		w.buf = opts.bufs.Get().(*bufio.Writer)
+		w.buf.Reset(w.counter)
 	}
-	w.buf = opts.bufs.Get().(*bufio.Writer)
-	w.buf.Reset(w.counter)
-	var sink io.Writer = w.buf
-	switch opts.Format {
-	case Parquet:
-		w.pq = parquet.NewGenericWriter[T](sink,
+	switch {
+	case opts.Format == Parquet:
+		w.pq = parquet.NewGenericWriter[T](w.buf,
 			parquet.Compression(opts.codec),
 			parquet.CreatedBy("retail-datagen", opts.Version, ""),
 			parquet.MaxRowsPerRowGroup(512*1024),
 			parquet.PageBufferSize(256*1024),
 		)
-	case CSV, JSONL:
-		if opts.Compression == "gzip" {
-			// A zero header (no name, no mtime) keeps the bytes reproducible.
-			w.gz, _ = gzip.NewWriterLevel(sink, gzip.DefaultCompression)
-			sink = w.gz
-		}
-		w.line = make([]byte, 0, 4096)
-		if opts.Format == CSV {
-			if _, err := io.WriteString(sink, PT(new(T)).CSVHeader()); err != nil {
-				w.Abort()
-				return nil, fmt.Errorf("writing %s: %w", path, err)
-			}
-		}
+		return w, nil
+	case opts.Compression == "gzip":
+		// A zero header (no name, no mtime) keeps the bytes reproducible.
+		w.gz, _ = gzip.NewWriterLevel(w.buf, gzip.DefaultCompression)
+		w.text = w.gz
+	default:
+		w.text = w.counter
+	}
+	w.out = opts.raw.Get().(*[]byte)
+	*w.out = (*w.out)[:0]
+	if opts.Format == CSV {
+		*w.out = append(*w.out, PT(new(T)).CSVHeader()...)
 	}
 	return w, nil
 }
@@ -247,22 +239,8 @@ func (w *Writer[T, PT]) Write(batch []T) error {
 			return fmt.Errorf("writing %s: %w", w.path, err)
 		}
 	case CSV, JSONL:
-		if w.out != nil {
-			return w.writeText(batch)
-		}
-		var sink io.Writer = w.buf
-		if w.gz != nil {
-			sink = w.gz
-		}
-		for i := range batch {
-			if w.format == CSV {
-				w.line = PT(&batch[i]).AppendCSV(w.line[:0])
-			} else {
-				w.line = PT(&batch[i]).AppendJSON(w.line[:0])
-			}
-			if _, err := sink.Write(w.line); err != nil {
-				return fmt.Errorf("writing %s: %w", w.path, err)
-			}
+		if err := w.writeText(batch); err != nil {
+			return err
 		}
 	}
 	w.rows += int64(len(batch))
@@ -270,7 +248,7 @@ func (w *Writer[T, PT]) Write(batch []T) error {
 }
 
 // writeText encodes batch straight into the output buffer, writing the
-// buffer out whenever it is nearly full.
+// buffer out (to the file, or to gzip) whenever it is nearly full.
 func (w *Writer[T, PT]) writeText(batch []T) error {
 	out := *w.out
 	csv := w.format == CSV
@@ -281,7 +259,7 @@ func (w *Writer[T, PT]) writeText(batch []T) error {
 			out = PT(&batch[i]).AppendJSON(out)
 		}
 		if len(out) >= flushAt {
-			if _, err := w.counter.Write(out); err != nil {
+			if _, err := w.text.Write(out); err != nil {
 				*w.out = out[:0]
 				return fmt.Errorf("writing %s: %w", w.path, err)
 			}
@@ -289,7 +267,6 @@ func (w *Writer[T, PT]) writeText(batch []T) error {
 		}
 	}
 	*w.out = out
-	w.rows += int64(len(batch))
 	return nil
 }
 
@@ -311,6 +288,11 @@ func (w *Writer[T, PT]) Finish() error {
 		w.Abort()
 		return fmt.Errorf("finishing %s: %w", w.path, err)
 	}
+	if w.out != nil {
+		if _, err := w.text.Write(*w.out); err != nil {
+			return fail(err)
+		}
+	}
 	if w.pq != nil {
 		if err := w.pq.Close(); err != nil {
 			return fail(err)
@@ -323,12 +305,10 @@ func (w *Writer[T, PT]) Finish() error {
 		}
 		w.gz = nil
 	}
-	if w.out != nil {
-		if _, err := w.counter.Write(*w.out); err != nil {
+	if w.buf != nil {
+		if err := w.buf.Flush(); err != nil {
 			return fail(err)
 		}
-	} else if err := w.buf.Flush(); err != nil {
-		return fail(err)
 	}
 	w.releaseBuffer()
 	w.finished = true

@@ -50,10 +50,7 @@ func BenchmarkNetworkDayCSV(b *testing.B) {
 	start, end := d(2025, 3, 1), d(2026, 3, 1)
 	w := newWorld(b, "default", "42", nil, start, end)
 	n := w.model.Networks()[0]
-	r, err := w.model.NewRunner(n, w.model.InitialState(n))
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := w.runner(b, n)
 	var rowsN, bytesN int64
 	sinks := csvSinks(&rowsN, &bytesN)
 	day := start

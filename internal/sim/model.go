@@ -92,7 +92,6 @@ type dcInfo struct {
 type productInfo struct {
 	id         int64
 	price      int64
-	dept       uint8
 	tax        uint8
 	launch     civil.Date
 	tags       uint32 // bit i = dict.Tags()[i]
@@ -125,8 +124,8 @@ type Model struct {
 	supplierTrucks [2][]int
 	stores         []storeInfo
 	products       []productInfo
-	// productDept is each product's department, also in products: this
-	// compact copy keeps the zone lookup of every drawn product in cache.
+	// productDept is each product's department (index in depts), apart
+	// from products so that the lookups of drawn products stay in cache.
 	productDept []uint8
 	tags        []string
 	depts       []string
@@ -217,7 +216,7 @@ func (m *Model) indexProducts() error {
 			return fmt.Errorf("product %d: %w", p.ProductID, err)
 		}
 		info := &m.products[i]
-		info.id, info.price, info.dept, info.launch = p.ProductID, p.SalePrice, d, civil.Date(p.LaunchDate)
+		info.id, info.price, info.launch = p.ProductID, p.SalePrice, civil.Date(p.LaunchDate)
 		m.productDept[i] = d
 		info.perishable = m.depts[d] == dict.DeptGrocery
 		info.cold = p.RequiresRefrigeration
@@ -287,7 +286,7 @@ func (m *Model) indexStores() error {
 		}
 		carriedDept := make([]bool, len(m.depts))
 		for _, pos := range info.initial {
-			carriedDept[m.products[pos.ProductID-1].dept] = true
+			carriedDept[m.productDept[pos.ProductID-1]] = true
 		}
 		info.zoneNames = []string{"ENTRANCE", "CHECKOUT"}
 		for d, ok := range carriedDept {

@@ -265,7 +265,7 @@ func (r *Runner) storeDayTables(ss *StoreState, day civil.Date) {
 		sum := 0.0
 		for _, p := range r.pick {
 			info := &r.m.products[p]
-			w := r.prodWeight[p] * dw[mi][info.dept]
+			w := r.prodWeight[p] * dw[mi][r.m.productDept[p]]
 			if mi == missionBulk && info.tags&bulkTag != 0 {
 				w *= 3
 			}

@@ -206,7 +206,7 @@ func (r *Runner) applyPromo(day civil.Date, segment string) (*rows.Promotion, in
 		var elig int64
 		bogo := false
 		for _, l := range r.basket {
-			if p.depts&(1<<r.m.products[l.product].dept) != 0 {
+			if p.depts&(1<<r.m.productDept[l.product]) != 0 {
 				elig += l.ext
 				if l.qty >= 2 {
 					bogo = true
@@ -224,7 +224,7 @@ func (r *Runner) applyPromo(day civil.Date, segment string) (*rows.Promotion, in
 	}
 	p := &r.m.promos[cands[vr.IntN(n)]]
 	row := p.row
-	eligible := func(l *saleLine) bool { return p.depts&(1<<r.m.products[l.product].dept) != 0 }
+	eligible := func(l *saleLine) bool { return p.depts&(1<<r.m.productDept[l.product]) != 0 }
 	var units int32
 	switch row.DiscountType {
 	case master.DiscountPercentage:

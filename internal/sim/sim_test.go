@@ -143,14 +143,21 @@ func newWorld(t testing.TB, scale string, seed string, overrides map[string]stri
 }
 
 // run simulates [from, to] for every network into one capture per network.
+// runner starts network n from its initial state.
+func (w *world) runner(t testing.TB, n Network) *Runner {
+	t.Helper()
+	r, err := w.model.NewRunner(n, w.model.InitialState(n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func (w *world) run(t testing.TB, from, to civil.Date) []*capture {
 	t.Helper()
 	var out []*capture
 	for _, n := range w.model.Networks() {
-		r, err := w.model.NewRunner(n, w.model.InitialState(n))
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := w.runner(t, n)
 		c := &capture{}
 		for d := from; d <= to; d++ {
 			if err := r.RunDay(context.Background(), d, c.sinks()); err != nil {
@@ -420,10 +427,7 @@ func TestSplitRangeEqualsWhole(t *testing.T) {
 	w := newWorld(t, "tiny", "42", nil, start, end)
 	whole := w.run(t, start, end)
 	for ni, n := range w.model.Networks() {
-		r, err := w.model.NewRunner(n, w.model.InitialState(n))
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := w.runner(t, n)
 		c := &capture{}
 		for day := start; day <= mid; day++ {
 			if err := r.RunDay(context.Background(), day, c.sinks()); err != nil {
@@ -463,10 +467,7 @@ func TestDroppedTablesDoNotChangeOthers(t *testing.T) {
 	w := newWorld(t, "tiny", "42", nil, start, end)
 	full := w.run(t, start, end)
 	n := w.model.Networks()[0]
-	r, err := w.model.NewRunner(n, w.model.InitialState(n))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := w.runner(t, n)
 	var receipts memSink[rows.Receipt]
 	for day := start; day <= end; day++ {
 		if err := r.RunDay(context.Background(), day, Sinks{Receipts: &receipts}); err != nil {
@@ -502,10 +503,7 @@ func TestMediumStoreDailyMean(t *testing.T) {
 	}
 	counts := map[int64]int64{}
 	for _, n := range w.model.Networks() {
-		r, err := w.model.NewRunner(n, w.model.InitialState(n))
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := w.runner(t, n)
 		sink := &countingReceipts{counts: counts}
 		for day := start; day <= end; day++ {
 			if err := r.RunDay(context.Background(), day, Sinks{Receipts: sink}); err != nil {
@@ -830,10 +828,7 @@ func TestTakerOwnsBatches(t *testing.T) {
 	w := newWorld(t, "tiny", "42", nil, start, end)
 	full := w.run(t, start, end)
 	n := w.model.Networks()[0]
-	r, err := w.model.NewRunner(n, w.model.InitialState(n))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := w.runner(t, n)
 	var pings takeSink[rows.BLEPing]
 	var receipts takeSink[rows.Receipt]
 	for day := start; day <= end; day++ {
